@@ -1,0 +1,208 @@
+// A Salesforce-compatible OAuth token server for tests, `npm start` and the benchmark, on loopback only.
+// It checks what Salesforce checks: an RS256 signature against the app's certificate, iss (the app),
+// sub (the user and the app's policies), aud (per host) and exp with Salesforce's 3 minutes of skew,
+// and answers with Salesforce's own success and error shapes. Tests can also script faults.
+import { createPublicKey, createVerify, randomBytes } from 'node:crypto'
+import http from 'node:http'
+import https from 'node:https'
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+export const PRODUCTION_AUDIENCE = 'https://login.salesforce.com'
+export const SANDBOX_AUDIENCE = 'https://test.salesforce.com'
+const SKEW_SECONDS = 180
+
+const b64urlJson = part => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+
+/** An 18-character Salesforce id with the given 3-character prefix. */
+export function sfId(prefix) {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+  let id = prefix
+  for (const b of randomBytes(15)) id += chars[b % chars.length]
+  return id
+}
+
+/**
+ * Starts the server. Options: `audiences` (the `aud` values this host accepts, default production),
+ * `tls` ({ key, cert } to serve https), `instanceUrl` (what successful logins report).
+ */
+export async function startFakeSalesforce(options = {}) {
+  const server = {
+    /** The `aud` values this host accepts. */
+    audiences: options.audiences ?? [PRODUCTION_AUDIENCE],
+    instanceUrl: options.instanceUrl ?? 'https://acme.my.salesforce.com',
+    orgId: options.orgId ?? sfId('00D'),
+    url: '',
+    port: 0,
+    apps: new Map(),
+    users: new Map(),
+    /** Every request, in order: { method, path, headers, form, header, claims }. */
+    requests: [],
+    /** Every assertion received and every token issued, so tests can look for them in logs. */
+    assertions: [],
+    tokens: [],
+    revoked: [],
+    usedJti: new Set(),
+    logins: new Map(),
+    loginRateLimit: options.loginRateLimit ?? 3600,
+    /** How far Salesforce's clock is ahead of this machine's, to play a runner whose clock is behind. */
+    clockAheadSeconds: 0,
+    /** Scripted answers, consumed one per token request before the real logic runs. */
+    faults: [],
+    revokeFails: false,
+
+    /** Registers an app by consumer key with the certificate (or public key) uploaded to it. */
+    addApp(clientId, certificate, extra = {}) {
+      server.apps.set(clientId, { publicKey: createPublicKey(certificate), installed: true, ...extra })
+    },
+    /** Adds a user; flags: approved (pre-authorized), active, appAccess, ipRestricted. */
+    addUser(username, extra = {}) {
+      const user = { userId: sfId('005'), approved: true, active: true, appAccess: true, ipRestricted: false, ...extra }
+      server.users.set(username, user)
+      return user
+    },
+    /**
+     * Queues scripted answers for the next token requests: { status, body?, headers? }, { reset: true },
+     * { hang: true }, or { raw: { status, headers, body, truncateAfter? } }.
+     */
+    fault(...answers) {
+      server.faults.push(...answers)
+    },
+    tokenRequests() {
+      return server.requests.filter(r => r.path === '/services/oauth2/token')
+    },
+    close() {
+      return new Promise(resolve => {
+        for (const socket of sockets) socket.destroy()
+        listener.close(() => resolve())
+      })
+    }
+  }
+
+  const send = (res, status, body, headers = {}) => {
+    const text = typeof body === 'string' ? body : JSON.stringify(body)
+    res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers })
+    res.end(text)
+  }
+  const oauthError = (res, error, description, status = 400) => send(res, status, { error, error_description: description })
+
+  /** Plays one scripted answer; returns true when it answered (or deliberately did not). */
+  const playFault = (fault, req, res) => {
+    if (fault.reset) {
+      req.socket.destroy()
+      return true
+    }
+    if (fault.hang) return true
+    if (fault.raw) {
+      res.writeHead(fault.raw.status, fault.raw.headers ?? {})
+      if (fault.raw.truncateAfter !== undefined) {
+        res.write(fault.raw.body.slice(0, fault.raw.truncateAfter))
+        req.socket.destroy()
+      } else res.end(fault.raw.body ?? '')
+      return true
+    }
+    if (fault.status) {
+      send(res, fault.status, fault.body ?? { error: 'server_error', error_description: 'scripted' }, fault.headers)
+      return true
+    }
+    return false
+  }
+
+  const handleToken = (req, res, form, record) => {
+    if (req.method !== 'POST') return oauthError(res, 'unsupported_grant_type', 'grant type not supported')
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      return oauthError(res, 'unsupported_grant_type', 'grant type not supported')
+    }
+    if (form.grant_type !== JWT_BEARER) return oauthError(res, 'unsupported_grant_type', 'grant type not supported')
+    const assertion = form.assertion ?? ''
+    server.assertions.push(assertion)
+    const parts = assertion.split('.')
+    let header, claims
+    try {
+      if (parts.length !== 3) throw new Error('not a JWS')
+      header = b64urlJson(parts[0])
+      claims = b64urlJson(parts[1])
+    } catch {
+      return oauthError(res, 'invalid_grant', 'invalid assertion')
+    }
+    record.header = header
+    record.claims = claims
+    if (header.alg !== 'RS256') return oauthError(res, 'invalid_grant', 'invalid assertion')
+    const app = server.apps.get(claims.iss)
+    if (!app) return oauthError(res, 'invalid_client_id', 'client identifier invalid')
+    const verifier = createVerify('RSA-SHA256')
+    verifier.update(`${parts[0]}.${parts[1]}`)
+    if (!verifier.verify(app.publicKey, Buffer.from(parts[2], 'base64url'))) {
+      return oauthError(res, 'invalid_grant', 'invalid assertion')
+    }
+    if (!app.installed) return oauthError(res, 'app_not_found', 'External client app is not installed in this org')
+    if (!server.audiences.includes(claims.aud)) return oauthError(res, 'invalid_grant', 'audience is invalid')
+    if (typeof claims.exp !== 'number') return oauthError(res, 'invalid_grant', 'invalid assertion')
+    if (claims.exp + SKEW_SECONDS < Date.now() / 1000 + server.clockAheadSeconds) {
+      return oauthError(res, 'invalid_grant', 'expired authorization code')
+    }
+    if (claims.jti !== undefined) {
+      if (server.usedJti.has(claims.jti)) return oauthError(res, 'invalid_grant', 'jti already in use')
+      server.usedJti.add(claims.jti)
+    }
+    const user = server.users.get(claims.sub)
+    if (!user || !user.approved) return oauthError(res, 'invalid_grant', "user hasn't approved this consumer")
+    if (!user.active) return oauthError(res, 'invalid_grant', 'inactive user')
+    if (!user.appAccess) return oauthError(res, 'invalid_app_access', 'user is not admin approved to access this app')
+    if (user.ipRestricted) return oauthError(res, 'invalid_grant', 'ip restricted')
+    const count = (server.logins.get(claims.sub) ?? 0) + 1
+    server.logins.set(claims.sub, count)
+    if (count > server.loginRateLimit) return oauthError(res, 'invalid_grant', 'login rate exceeded')
+
+    const token = `${server.orgId.slice(0, 15)}!AR${randomBytes(48).toString('base64url')}`
+    server.tokens.push(token)
+    const base = new URL(server.instanceUrl).origin
+    send(res, 200, {
+      access_token: token,
+      scope: 'api web',
+      instance_url: server.instanceUrl,
+      id: `${claims.aud.startsWith('https://') ? claims.aud : base}/id/${server.orgId}/${user.userId}`,
+      token_type: 'Bearer',
+      issued_at: String(Date.now()),
+      signature: randomBytes(32).toString('base64')
+    })
+  }
+
+  const handleRevoke = (req, res, form) => {
+    if (server.revokeFails) return oauthError(res, 'server_error', 'scripted revoke failure', 503)
+    if (!server.tokens.includes(form.token)) return oauthError(res, 'invalid_token', 'invalid token')
+    server.revoked.push(form.token)
+    res.writeHead(200)
+    res.end()
+  }
+
+  const handler = (req, res) => {
+    const chunks = []
+    req.on('data', c => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8')
+      const path = new URL(req.url, 'http://x').pathname
+      const form = Object.fromEntries(new URLSearchParams(body))
+      const record = { method: req.method, path, url: req.url, headers: req.headers, form }
+      server.requests.push(record)
+      if (path === '/services/oauth2/token') {
+        const fault = server.faults.shift()
+        if (fault && playFault(fault, req, res)) return
+        return handleToken(req, res, form, record)
+      }
+      if (path === '/services/oauth2/revoke') return handleRevoke(req, res, form)
+      send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }])
+    })
+  }
+
+  const listener = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler)
+  const sockets = new Set()
+  listener.on('connection', s => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise(resolve => listener.listen(0, '127.0.0.1', resolve))
+  const port = listener.address().port
+  server.port = port
+  server.url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`
+  return server
+}

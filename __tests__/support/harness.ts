@@ -1,0 +1,68 @@
+// Shared set-up for tests of the bundled action: one fake Salesforce, apps registered per key, and a
+// step runner that checks every run's log for leaked secrets.
+import { expect } from '@jest/globals'
+import { createPrivateKey, randomUUID } from 'node:crypto'
+import { startFakeSalesforce, type FakeSalesforce, type FakeSalesforceOptions } from './fake-salesforce.mjs'
+import { makeIdentity, selfSignedCertificate, type Identity } from './keys.mjs'
+import { findLeaks, runStep, type StepOptions, type StepResult } from './runner.mjs'
+
+export type Server = FakeSalesforce
+export type { StepOptions, StepResult }
+
+export const USERNAME = 'deploy@acme.example'
+
+/** Secrets every run's log is checked against, besides what the server saw and issued. */
+const knownSecrets = new Set<string>()
+
+/** Remembers key text and passphrases so every later run checks the log for them. */
+export function rememberSecret(...texts: string[]): void {
+  for (const text of texts) {
+    for (const raw of text.split(/\r?\n|\\n/)) {
+      const line = raw.trim()
+      if (line.length >= 8 && !line.startsWith('-----')) knownSecrets.add(line)
+    }
+    if (text.trim().length >= 6) knownSecrets.add(text.trim())
+  }
+}
+
+/** Registers a new app whose certificate belongs to this key; returns its consumer key. */
+export function appFor(server: Server, pem: string, passphrase?: string): string {
+  const plain = createPrivateKey(passphrase ? { key: pem, passphrase } : pem).export({ type: 'pkcs8', format: 'pem' }) as string
+  const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
+  server.addApp(clientId, selfSignedCertificate(plain))
+  rememberSecret(pem, plain)
+  if (passphrase) rememberSecret(passphrase)
+  return clientId
+}
+
+export interface Fixture {
+  server: Server
+  identity: Identity
+  clientId: string
+  /** Runs the bundled action's main step with working defaults, overridden by `inputs`. */
+  step(inputs?: Record<string, string>, options?: StepOptions): Promise<StepResult>
+}
+
+export async function setUp(serverOptions: FakeSalesforceOptions = {}): Promise<Fixture> {
+  const server = await startFakeSalesforce(serverOptions)
+  const identity = makeIdentity()
+  const clientId = appFor(server, identity.pkcs8)
+  rememberSecret(identity.pkcs1)
+  server.addUser(USERNAME)
+  const step = async (inputs: Record<string, string> = {}, options: StepOptions = {}): Promise<StepResult> => {
+    const result = await runStep({
+      ...options,
+      inputs: { 'client-id': clientId, username: USERNAME, 'private-key': identity.pkcs8, 'login-url': server.url, ...inputs }
+    })
+    assertNoLeaks(server, result)
+    return result
+  }
+  return { server, identity, clientId, step }
+}
+
+/** Fails the test if any key line, passphrase, assertion or token shows outside an ::add-mask:: line. */
+export function assertNoLeaks(server: Server, result: StepResult): void {
+  const secrets = [...knownSecrets, ...server.assertions, ...server.tokens]
+  expect(findLeaks(result, secrets)).toEqual([])
+  expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+}

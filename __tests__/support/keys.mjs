@@ -1,0 +1,49 @@
+// Throwaway keys and certificates, made at run time so nothing secret is ever committed.
+import { execFileSync } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/** A fresh RSA key pair as KeyObjects. */
+export function rsaKeyPair(bits = 2048) {
+  return generateKeyPairSync('rsa', { modulusLength: bits })
+}
+
+/** Runs openssl in a private temporary folder and returns what it wrote to `out`. */
+function openssl(args, files = {}, out) {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-keys-'))
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { mode: 0o600 })
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    return readFileSync(join(dir, out), 'utf8')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** A self-signed certificate for the key, as users make for the connected app. */
+export function selfSignedCertificate(privateKeyPem, { days = 365, subject = '/CN=salesforce-jwt-test' } = {}) {
+  return openssl(
+    ['req', '-new', '-x509', '-sha256', '-key', 'key.pem', '-days', String(days), '-subj', subject, '-out', 'cert.pem'],
+    { 'key.pem': privateKeyPem },
+    'cert.pem'
+  )
+}
+
+/** The usual recipe's encrypted key: `openssl genrsa -des3` (OpenSSL 3 writes encrypted PKCS#8). */
+export function opensslEncryptedKey(passphrase, { traditional = false } = {}) {
+  return openssl(
+    ['genrsa', ...(traditional ? ['-traditional'] : []), '-des3', '-passout', `pass:${passphrase}`, '-out', 'server.pass.key', '2048'],
+    {},
+    'server.pass.key'
+  )
+}
+
+/** A key and its certificate in the shapes tests need. */
+export function makeIdentity(bits = 2048) {
+  const { privateKey, publicKey } = rsaKeyPair(bits)
+  const pkcs1 = privateKey.export({ type: 'pkcs1', format: 'pem' })
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'pem' })
+  return { privateKey, publicKey, pkcs1, pkcs8, certificate: selfSignedCertificate(pkcs8) }
+}

@@ -1,0 +1,111 @@
+// Runs the bundled action the way the GitHub runner does: INPUT_* variables with action.yml defaults
+// filled in, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV / GITHUB_STEP_SUMMARY files, STATE_* for the post
+// step, and workflow commands (::add-mask:: and friends) read from stdout.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+export const ENTRY = join(ROOT, ACTION.runs.main)
+
+/** The runner's names for inputs: spaces to underscores, upper case (hyphens stay). */
+const inputVar = name => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+
+/** Reads a GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file: `name<<DELIM` blocks or `name=value` lines. */
+export function parseCommandFile(text) {
+  const result = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const value = []
+      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i])
+      result[heredoc[1]] = value.join('\n')
+    } else if (line.includes('=')) {
+      result[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    }
+  }
+  return result
+}
+
+const unescapeData = s => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+
+/**
+ * Runs one step of the bundled action. `inputs` are by action.yml name (unknown names throw: a typo must
+ * not silently test the default); `env` adds variables; `state` gives STATE_* for a post step.
+ */
+export async function runStep({ inputs = {}, env = {}, state, post = false, timeoutMs = 60_000, dir } = {}) {
+  for (const name of Object.keys(inputs)) {
+    if (!(name in ACTION.inputs)) throw new Error(`action.yml has no input '${name}'`)
+  }
+  const work = dir ?? mkdtempSync(join(tmpdir(), 'sf-jwt-step-'))
+  const files = {
+    GITHUB_OUTPUT: join(work, 'output'),
+    GITHUB_STATE: join(work, post ? 'post-state' : 'state'),
+    GITHUB_ENV: join(work, post ? 'post-env' : 'env'),
+    GITHUB_PATH: join(work, 'path'),
+    GITHUB_STEP_SUMMARY: join(work, post ? 'post-summary' : 'summary')
+  }
+  for (const file of Object.values(files)) writeFileSync(file, '')
+
+  // A clean environment: nothing of the test process's own INPUT_*, STATE_* or GITHUB_* leaks in.
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k) && !/^(https?_proxy|no_proxy|NODE_OPTIONS)$/i.test(k))
+  )
+  const childEnv = { ...base, ...files, GITHUB_WORKSPACE: work, RUNNER_TEMP: work, GITHUB_ACTIONS: 'true', CI: 'true' }
+  for (const [name, spec] of Object.entries(ACTION.inputs)) {
+    childEnv[inputVar(name)] = inputs[name] ?? (spec.default === undefined ? '' : String(spec.default))
+  }
+  for (const [name, value] of Object.entries(state ?? {})) childEnv[`STATE_${name}`] = value
+  Object.assign(childEnv, env)
+
+  const entry = post ? join(ROOT, ACTION.runs.post ?? ACTION.runs.main) : ENTRY
+  const started = Date.now()
+  const child = spawn(process.execPath, [entry], { env: childEnv, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', d => (stdout += d))
+  child.stderr.on('data', d => (stderr += d))
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+  const code = await new Promise(resolve => child.on('close', c => resolve(c)))
+  clearTimeout(timer)
+
+  const read = f => readFileSync(f, 'utf8')
+  const lines = stdout.split('\n')
+  return {
+    code,
+    durationMs: Date.now() - started,
+    stdout,
+    stderr,
+    dir: work,
+    outputs: parseCommandFile(read(files.GITHUB_OUTPUT)),
+    state: parseCommandFile(read(files.GITHUB_STATE)),
+    env: parseCommandFile(read(files.GITHUB_ENV)),
+    summary: read(files.GITHUB_STEP_SUMMARY),
+    masks: lines.filter(l => l.startsWith('::add-mask::')).map(l => unescapeData(l.slice('::add-mask::'.length))),
+    errors: lines.filter(l => l.startsWith('::error')).map(l => unescapeData(l.replace(/^::error[^:]*::/, ''))),
+    warnings: lines.filter(l => l.startsWith('::warning')).map(l => unescapeData(l.replace(/^::warning[^:]*::/, ''))),
+    /** The log as a reader sees it: every line but the mask commands. */
+    visible: [...lines.filter(l => !l.startsWith('::add-mask::')), ...stderr.split('\n')].join('\n')
+  }
+}
+
+/**
+ * Where any secret shows up outside an ::add-mask:: line (stdout, stderr, step summary, exported env):
+ * a list of "where: which secret" strings, empty when nothing leaked.
+ */
+export function findLeaks(result, secrets) {
+  const leaks = []
+  const places = { log: result.visible, summary: result.summary }
+  for (const secret of secrets.filter(s => s && s.length >= 6)) {
+    for (const [where, text] of Object.entries(places)) {
+      if (text.includes(secret)) leaks.push(`${where}: ${secret.slice(0, 6)}…`)
+    }
+  }
+  return leaks
+}

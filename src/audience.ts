@@ -1,0 +1,114 @@
+import { inputError } from './errors.js'
+
+export const PRODUCTION_AUDIENCE = 'https://login.salesforce.com'
+export const SANDBOX_AUDIENCE = 'https://test.salesforce.com'
+
+/** The parent domains Salesforce serves logins from; a signed assertion may go nowhere else. */
+const SALESFORCE_DOMAINS = ['salesforce.com', 'force.com', 'site.com', 'salesforce.mil', 'sfcrmproducts.cn']
+const LOCAL_HOSTS = ['localhost', '127.0.0.1']
+
+export interface Endpoint {
+  /** Where the login happens, without a trailing slash (e.g. https://acme.my.salesforce.com). */
+  loginUrl: string
+  /** The token endpoint: `{loginUrl}/services/oauth2/token`. */
+  tokenUrl: string
+  /** The `aud` claim. */
+  audience: string
+}
+
+/** True for a host under one of Salesforce's login domains (or the domain itself). */
+export function isSalesforceHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '')
+  return SALESFORCE_DOMAINS.some(domain => host === domain || host.endsWith(`.${domain}`))
+}
+
+/**
+ * Sandboxes and scratch orgs log in through the sandbox audience; everything else through production.
+ * This is what lets users switch between sandbox and production by changing only `login-url`.
+ */
+export function isSandboxHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '')
+  return (
+    host === 'test.salesforce.com' ||
+    host.endsWith('.sandbox.my.salesforce.com') ||
+    host.endsWith('.scratch.my.salesforce.com')
+  )
+}
+
+function parseUrl(input: string, value: string, fix: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw inputError(input, `is not a URL ('${value}')`, fix)
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw inputError(input, `must not carry credentials, a query or a fragment ('${url.origin}...')`, fix)
+  }
+  return url
+}
+
+/** Drops a trailing slash so `https://x/` and `https://x` mean the same audience and endpoint. */
+function withoutTrailingSlash(url: URL, suffix?: RegExp): string {
+  let path = url.pathname.replace(/\/+$/, '')
+  if (suffix) path = path.replace(suffix, '')
+  return url.origin + path
+}
+
+/** `production`, `sandbox` or an https URL; empty means "derive it from the login URL". */
+export function parseAudience(value: string): string | undefined {
+  const text = value.trim()
+  if (text === '') return undefined
+  const word = text.toLowerCase()
+  if (word === 'production') return PRODUCTION_AUDIENCE
+  if (word === 'sandbox') return SANDBOX_AUDIENCE
+  const fix =
+    "Use 'production', 'sandbox', or an https URL such as https://login.salesforce.com, " +
+    'https://test.salesforce.com or your Experience Cloud site URL.'
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) {
+    throw inputError('audience', `is neither 'production', 'sandbox' nor a URL ('${text}')`, fix)
+  }
+  const url = parseUrl('audience', text, fix)
+  if (url.protocol !== 'https:') throw inputError('audience', `must be an https URL, not ${url.protocol}//`, fix)
+  return withoutTrailingSlash(url)
+}
+
+/**
+ * The login URL must be https on a Salesforce host: the assertion it receives is a credential until it
+ * expires. Plain http is accepted only on this machine, for local testing.
+ */
+export function parseLoginUrl(value: string): string | undefined {
+  const text = value.trim()
+  if (text === '') return undefined
+  const fix =
+    'Use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL ' +
+    '(https://yourdomain.my.salesforce.com).'
+  const url = parseUrl('login-url', text, fix)
+  const local = LOCAL_HOSTS.includes(url.hostname)
+  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+    throw inputError('login-url', `must be an https URL, not ${url.protocol}// ('${url.origin}')`, fix)
+  }
+  if (!local && !isSalesforceHost(url.hostname)) {
+    throw inputError(
+      'login-url',
+      `is not a Salesforce host ('${url.hostname}'); the signed assertion is only ever sent to ` +
+        SALESFORCE_DOMAINS.join(', ') +
+        ' or their subdomains',
+      fix
+    )
+  }
+  return withoutTrailingSlash(url, /\/services\/oauth2\/token$/)
+}
+
+/**
+ * Resolves the endpoint and audience from the two inputs. Either may be empty: the login URL follows a
+ * sandbox audience, and the audience follows a sandbox login host; otherwise production.
+ */
+export function resolveEndpoint(loginUrlInput: string, audienceInput: string): Endpoint {
+  const givenLogin = parseLoginUrl(loginUrlInput)
+  const givenAudience = parseAudience(audienceInput)
+  const loginUrl = givenLogin ?? (givenAudience === SANDBOX_AUDIENCE ? SANDBOX_AUDIENCE : PRODUCTION_AUDIENCE)
+  const audience =
+    givenAudience ?? (isSandboxHost(new URL(loginUrl).hostname) ? SANDBOX_AUDIENCE : PRODUCTION_AUDIENCE)
+  return { loginUrl, tokenUrl: `${loginUrl}/services/oauth2/token`, audience }
+}

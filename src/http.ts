@@ -1,0 +1,94 @@
+import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http'
+import { HttpClient } from '@actions/http-client'
+
+export interface HttpResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+/** Sends a form-encoded POST; the only HTTP call the action makes. Injected so the retry policy is testable. */
+export type PostForm = (url: string, form: Record<string, string>, timeoutMs: number) => Promise<HttpResponse>
+
+/** A request that got no complete HTTP answer: `code` is Node's error code, or ETIMEDOUT for our deadline. */
+export class TransportError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'TransportError'
+  }
+}
+
+/** http-client does not export its handler interface from the package root. */
+type RequestHandler = NonNullable<ConstructorParameters<typeof HttpClient>[1]>[number]
+
+const USER_AGENT = 'salesforce-jwt-auth-action'
+
+/** Passes our abort signal into every request http-client makes, so a deadline really ends the socket. */
+function abortHandler(signal: AbortSignal): RequestHandler {
+  return {
+    prepareRequest: (options: RequestOptions) => {
+      options.signal = signal
+    },
+    canHandleAuthentication: () => false,
+    handleAuthentication: () => Promise.reject(new Error('not supported'))
+  }
+}
+
+function readBody(message: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    message.on('data', (chunk: Buffer) => chunks.push(chunk))
+    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    message.on('error', reject)
+    message.on('close', () => {
+      if (!message.complete) reject(Object.assign(new Error('connection closed mid-response'), { code: 'ECONNRESET' }))
+    })
+  })
+}
+
+function toTransportError(err: unknown, timeoutMs: number, timedOut: boolean): TransportError {
+  if (err instanceof TransportError) return err
+  if (timedOut) return new TransportError('ETIMEDOUT', `timed out after ${timeoutMs / 1000} s`)
+  const e = err as { code?: string; message?: string }
+  const message = String(e.message ?? err)
+  if (/^Request timeout/.test(message)) return new TransportError('ETIMEDOUT', `timed out after ${timeoutMs / 1000} s`)
+  const tunnel = /tunneling socket could not be established, statusCode=(\d+)/.exec(message)
+  if (tunnel) return new TransportError('EPROXY', `the proxy refused the connection (HTTP ${tunnel[1]})`)
+  const code = e.code ?? 'ERROR'
+  return new TransportError(code, `${code}: ${message.replace(/\s+/g, ' ').slice(0, 200)}`)
+}
+
+/**
+ * POSTs a form through @actions/http-client (which honours HTTPS_PROXY and NO_PROXY) with redirects and
+ * its own retries off, and one deadline covering connect to last byte: a stalled server cannot hang a job.
+ */
+export const postForm: PostForm = async (url, form, timeoutMs) => {
+  const controller = new AbortController()
+  const client = new HttpClient(USER_AGENT, [abortHandler(controller.signal)], {
+    allowRedirects: false,
+    allowRetries: false,
+    keepAlive: false,
+    socketTimeout: timeoutMs
+  })
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, timeoutMs)
+  try {
+    const res = await client.post(url, new URLSearchParams(form).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json'
+    })
+    const body = await readBody(res.message)
+    return { status: res.message.statusCode ?? 0, headers: res.message.headers, body }
+  } catch (err) {
+    throw toTransportError(err, timeoutMs, timedOut)
+  } finally {
+    clearTimeout(timer)
+    client.dispose()
+  }
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+import * as core from '@actions/core'
+import { buildClaims, signAssertion } from './assertion.js'
+import { resolveEndpoint } from './audience.js'
+import { ActionError } from './errors.js'
+import { postForm, TransportError } from './http.js'
+import { readInputs, type Inputs } from './inputs.js'
+import { keySecrets, parsePrivateKey } from './key.js'
+import { interpretTokenResponse, parseIdentity } from './token.js'
+
+const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+const REQUEST_TIMEOUT_MS = 30_000
+
+/** Reads the key text from the input or the file; the key only ever lives in memory here. */
+function readKeyText(source: Inputs['keySource']): string {
+  if (source.input === 'private-key') return source.value
+  const path = isAbsolute(source.value) ? source.value : resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), source.value)
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'error'
+    throw new ActionError(
+      `Input 'private-key-file' names '${source.value}', which could not be read (${code} at ${path}). ` +
+        'Give a path relative to the workspace, or pass the key itself through private-key from a secret.'
+    )
+  }
+}
+
+/** The main step: inputs, key, assertion, exchange, outputs, in that order and masking first. */
+export async function login(): Promise<void> {
+  const passphrase = core.getInput('private-key-passphrase')
+  if (passphrase) core.setSecret(passphrase)
+  const inputs = readInputs(name => core.getInput(name))
+  const keyText = readKeyText(inputs.keySource)
+  for (const line of keySecrets(keyText)) core.setSecret(line)
+
+  const key = parsePrivateKey(inputs.keySource.input, keyText, inputs.passphrase)
+  if (key.passphraseUnused) {
+    core.warning("Input 'private-key-passphrase' is set but the key is not encrypted; the passphrase was not used.")
+  }
+  const endpoint = resolveEndpoint(inputs.loginUrl, inputs.audience)
+  const ctx = { loginUrl: endpoint.loginUrl, audience: endpoint.audience, username: inputs.username }
+
+  const claims = buildClaims(inputs.clientId, inputs.username, endpoint.audience, Date.now())
+  const assertion = signAssertion(claims, key.key)
+  core.setSecret(assertion)
+  core.info(`Requesting a token from ${endpoint.tokenUrl} for ${inputs.username} (audience ${endpoint.audience}).`)
+  core.debug(`Assertion claims: iss=${claims.iss} sub=${claims.sub} aud=${claims.aud} exp=${claims.exp} jti=${claims.jti}`)
+
+  let res
+  try {
+    res = await postForm(endpoint.tokenUrl, { grant_type: GRANT_TYPE, assertion }, REQUEST_TIMEOUT_MS)
+  } catch (err) {
+    if (err instanceof TransportError) {
+      throw new ActionError(`The token request to ${endpoint.tokenUrl} failed: ${err.message}.`)
+    }
+    throw err
+  }
+  const token = interpretTokenResponse(res, ctx, secret => core.setSecret(secret))
+  const { orgId, userId } = parseIdentity(token.id)
+
+  core.setOutput('access_token', token.access_token)
+  core.setOutput('instance_url', token.instance_url)
+  core.setOutput('id', token.id)
+  core.setOutput('org_id', orgId)
+  core.setOutput('user_id', userId)
+  core.setOutput('scope', token.scope)
+  core.setOutput('token_type', token.token_type)
+  core.info(`Authenticated as ${inputs.username} (user ${userId || 'unknown'}) to org ${orgId || 'unknown'} at ${token.instance_url}.`)
+}
+
+/** Entry point: every failure becomes one error line, without a stack trace. */
+export async function run(): Promise<void> {
+  try {
+    await login()
+  } catch (err) {
+    core.setFailed(err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`)
+  }
+}

@@ -1,0 +1,155 @@
+import { ActionError } from './errors.js'
+import type { HttpResponse } from './http.js'
+import { explainOAuthError, type LoginContext } from './salesforce-errors.js'
+
+export interface TokenResponse {
+  access_token: string
+  instance_url: string
+  id: string
+  scope: string
+  token_type: string
+}
+
+/**
+ * A failed attempt. `transient` failures (a 503, a reset connection) may succeed if tried again; the rest
+ * (a Salesforce refusal, a redirect, a malformed answer) will not, and are reported at once.
+ */
+export class AttemptError extends ActionError {
+  constructor(
+    message: string,
+    /** A few words for the per-attempt log line: "HTTP 503", "ECONNRESET". */
+    readonly reason: string,
+    readonly transient: boolean,
+    readonly retryAfterSeconds?: number
+  ) {
+    super(message)
+    this.name = 'AttemptError'
+  }
+}
+
+const TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
+
+function header(res: HttpResponse, name: string): string {
+  const value = res.headers[name]
+  return Array.isArray(value) ? value.join(', ') : (value ?? '')
+}
+
+/** Retry-After as seconds (either delta-seconds or an HTTP date); undefined when absent or unreadable. */
+export function parseRetryAfter(value: string, nowMs: number): number | undefined {
+  const text = value.trim()
+  if (text === '') return undefined
+  if (/^\d+$/.test(text)) return Number(text)
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000))
+}
+
+/**
+ * A short, safe description of a body we could not use: tags and token-like runs removed, so an HTML
+ * maintenance page is recognisable and nothing secret-looking is echoed.
+ */
+export function describeBody(res: HttpResponse): string {
+  const type = header(res, 'content-type') || 'no content type'
+  const text = res.body
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/[A-Za-z0-9!._~+/=-]{24,}/g, '[…]')
+    .replace(/\s+/g, ' ')
+    .trim()
+  const excerpt = text.length > 120 ? `${text.slice(0, 120)}…` : text
+  return `${type}, ${res.body.length} bytes${excerpt ? `: "${excerpt}"` : ''}`
+}
+
+function parseJson(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body)
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '')
+
+/**
+ * Reads the token endpoint's answer. `mask` is called with the access token before any check can fail,
+ * so no later message or output can reveal it.
+ */
+export function interpretTokenResponse(
+  res: HttpResponse,
+  ctx: LoginContext,
+  mask: (secret: string) => void,
+  nowMs: number = Date.now()
+): TokenResponse {
+  const json = parseJson(res.body)
+  if (json && typeof json.access_token === 'string' && json.access_token !== '') mask(json.access_token)
+  const status = res.status
+
+  if (status >= 300 && status < 400) {
+    const location = header(res, 'location')
+    let host = 'no Location header'
+    try {
+      host = location ? new URL(location, ctx.loginUrl).host : host
+    } catch {
+      host = 'an unreadable Location'
+    }
+    throw new AttemptError(
+      `${ctx.loginUrl} answered HTTP ${status} redirecting to ${host}. The action never follows a redirect ` +
+        "with a credential in the request. Set 'login-url' to the org's final login host (its My Domain URL).",
+      `HTTP ${status}`,
+      false
+    )
+  }
+  if (json && typeof json.error === 'string' && status >= 400 && status < 500) {
+    throw new AttemptError(explainOAuthError(status, json.error, str(json.error_description), ctx), `HTTP ${status} ${json.error}`, false)
+  }
+  if (TRANSIENT_STATUSES.includes(status)) {
+    throw new AttemptError(
+      `Salesforce answered HTTP ${status} (${describeBody(res)}).`,
+      `HTTP ${status}`,
+      true,
+      parseRetryAfter(header(res, 'retry-after'), nowMs)
+    )
+  }
+  if (status !== 200) {
+    throw new AttemptError(`The token endpoint answered HTTP ${status} (${describeBody(res)}).`, `HTTP ${status}`, false)
+  }
+  if (!json) {
+    const what = /^\s*[{[]/.test(res.body) ? `malformed or truncated JSON (${res.body.length} bytes)` : describeBody(res)
+    throw new AttemptError(`The token endpoint answered HTTP 200 with a body that is not a token response: ${what}.`, 'not JSON', false)
+  }
+  const missing = ['access_token', 'instance_url'].filter(k => str(json[k]) === '')
+  if (missing.length > 0) {
+    throw new AttemptError(
+      `The token endpoint answered HTTP 200 without ${missing.join(' and ')} (fields present: ${Object.keys(json).join(', ') || 'none'}).`,
+      'incomplete answer',
+      false
+    )
+  }
+  let instance: URL | undefined
+  try {
+    instance = new URL(str(json.instance_url))
+  } catch {
+    instance = undefined
+  }
+  if (!instance || instance.protocol !== 'https:') {
+    throw new AttemptError(
+      `The token endpoint returned an instance_url that is not https ('${str(json.instance_url).slice(0, 100)}'); ` +
+        'the token would be sent in clear text, so the step fails.',
+      'instance_url not https',
+      false
+    )
+  }
+  return {
+    access_token: str(json.access_token),
+    instance_url: str(json.instance_url).replace(/\/+$/, ''),
+    id: str(json.id),
+    scope: str(json.scope),
+    token_type: str(json.token_type) || 'Bearer'
+  }
+}
+
+/** Org and user ids from the identity URL `https://host/id/<orgId>/<userId>`; empty when it is not one. */
+export function parseIdentity(id: string): { orgId: string; userId: string } {
+  const m = /\/id\/(00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)\/(005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)\/?$/.exec(id)
+  return m ? { orgId: m[1], userId: m[2] } : { orgId: '', userId: '' }
+}
