@@ -8,6 +8,8 @@ export interface Inputs {
   passphrase: string
   loginUrl: string
   audience: string
+  maxAttempts: number
+  requestTimeoutSeconds: number
 }
 
 /** Reads one input by its action.yml name; `core.getInput` in the action, a table in tests. */
@@ -17,6 +19,16 @@ function required(get: GetInput, name: string, what: string): string {
   const value = get(name).trim()
   if (value === '') throw inputError(name, `is required but empty (${what})`, SECRETS_HINT)
   return value
+}
+
+/** A whole number in range; empty means the action.yml default, which the runner normally fills in. */
+function wholeNumber(get: GetInput, name: string, min: number, max: number, fallback: number): number {
+  const text = get(name).trim()
+  if (text === '') return fallback
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw inputError(name, `must be a whole number from ${min} to ${max}, not '${text}'`, `Set it to a number in that range, or remove it for the default.`)
+  }
+  return Number(text)
 }
 
 /**
@@ -46,6 +58,8 @@ export function readInputs(get: GetInput): Inputs {
     keySource: key.trim() !== '' ? { input: 'private-key', value: key } : { input: 'private-key-file', value: file },
     passphrase: get('private-key-passphrase'),
     loginUrl: get('login-url'),
-    audience: get('audience')
+    audience: get('audience'),
+    maxAttempts: wholeNumber(get, 'max-attempts', 1, 10, 3),
+    requestTimeoutSeconds: wholeNumber(get, 'request-timeout-seconds', 1, 300, 30)
   }
 }

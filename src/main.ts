@@ -4,13 +4,11 @@ import * as core from '@actions/core'
 import { buildClaims, signAssertion } from './assertion.js'
 import { resolveEndpoint } from './audience.js'
 import { ActionError } from './errors.js'
-import { postForm, TransportError } from './http.js'
+import { postForm } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { keySecrets, parsePrivateKey } from './key.js'
-import { interpretTokenResponse, parseIdentity } from './token.js'
-
-const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
-const REQUEST_TIMEOUT_MS = 30_000
+import { DEFAULT_POLICY, withRetries } from './retry.js'
+import { parseIdentity, requestToken } from './token.js'
 
 /** Reads the key text from the input or the file; the key only ever lives in memory here. */
 function readKeyText(source: Inputs['keySource']): string {
@@ -42,22 +40,22 @@ export async function login(): Promise<void> {
   const endpoint = resolveEndpoint(inputs.loginUrl, inputs.audience)
   const ctx = { loginUrl: endpoint.loginUrl, audience: endpoint.audience, username: inputs.username }
 
-  const claims = buildClaims(inputs.clientId, inputs.username, endpoint.audience, Date.now())
-  const assertion = signAssertion(claims, key.key)
-  core.setSecret(assertion)
-  core.info(`Requesting a token from ${endpoint.tokenUrl} for ${inputs.username} (audience ${endpoint.audience}).`)
-  core.debug(`Assertion claims: iss=${claims.iss} sub=${claims.sub} aud=${claims.aud} exp=${claims.exp} jti=${claims.jti}`)
-
-  let res
-  try {
-    res = await postForm(endpoint.tokenUrl, { grant_type: GRANT_TYPE, assertion }, REQUEST_TIMEOUT_MS)
-  } catch (err) {
-    if (err instanceof TransportError) {
-      throw new ActionError(`The token request to ${endpoint.tokenUrl} failed: ${err.message}.`)
-    }
-    throw err
-  }
-  const token = interpretTokenResponse(res, ctx, secret => core.setSecret(secret))
+  const token = await withRetries(
+    async n => {
+      const claims = buildClaims(inputs.clientId, inputs.username, endpoint.audience, Date.now())
+      const assertion = signAssertion(claims, key.key)
+      core.setSecret(assertion)
+      if (n === 1) {
+        core.info(`Requesting a token from ${endpoint.tokenUrl} for ${inputs.username} (audience ${endpoint.audience}).`)
+      }
+      core.debug(`Assertion claims: iss=${claims.iss} sub=${claims.sub} aud=${claims.aud} exp=${claims.exp} jti=${claims.jti}`)
+      return requestToken(postForm, endpoint.tokenUrl, assertion, inputs.requestTimeoutSeconds * 1000, ctx, secret =>
+        core.setSecret(secret)
+      )
+    },
+    { ...DEFAULT_POLICY, maxAttempts: inputs.maxAttempts },
+    { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => core.info(message) }
+  )
   const { orgId, userId } = parseIdentity(token.id)
 
   core.setOutput('access_token', token.access_token)

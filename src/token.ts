@@ -1,5 +1,5 @@
 import { ActionError } from './errors.js'
-import type { HttpResponse } from './http.js'
+import { TransportError, type HttpResponse, type PostForm } from './http.js'
 import { explainOAuthError, type LoginContext } from './salesforce-errors.js'
 
 export interface TokenResponse {
@@ -99,9 +99,6 @@ export function interpretTokenResponse(
       false
     )
   }
-  if (json && typeof json.error === 'string' && status >= 400 && status < 500) {
-    throw new AttemptError(explainOAuthError(status, json.error, str(json.error_description), ctx), `HTTP ${status} ${json.error}`, false)
-  }
   if (TRANSIENT_STATUSES.includes(status)) {
     throw new AttemptError(
       `Salesforce answered HTTP ${status} (${describeBody(res)}).`,
@@ -109,6 +106,9 @@ export function interpretTokenResponse(
       true,
       parseRetryAfter(header(res, 'retry-after'), nowMs)
     )
+  }
+  if (json && typeof json.error === 'string' && status >= 400 && status < 500) {
+    throw new AttemptError(explainOAuthError(status, json.error, str(json.error_description), ctx), `HTTP ${status} ${json.error}`, false)
   }
   if (status !== 200) {
     throw new AttemptError(`The token endpoint answered HTTP ${status} (${describeBody(res)}).`, `HTTP ${status}`, false)
@@ -152,4 +152,63 @@ export function interpretTokenResponse(
 export function parseIdentity(id: string): { orgId: string; userId: string } {
   const m = /\/id\/(00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)\/(005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)\/?$/.exec(id)
   return m ? { orgId: m[1], userId: m[2] } : { orgId: '', userId: '' }
+}
+
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+
+/** Connection failures worth another try; a host that does not exist or a bad certificate is not. */
+const TRANSIENT_CODES = [
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_SOCKET'
+]
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL/
+
+/** Turns a connection failure into an attempt failure with the fix where there is one. */
+function transportFailure(err: TransportError, tokenUrl: string): AttemptError {
+  const to = `The token request to ${tokenUrl} failed: ${err.message}.`
+  if (err.code === 'ENOTFOUND') {
+    return new AttemptError(`${to} The host does not exist: check 'login-url' (a My Domain URL is https://yourdomain.my.salesforce.com).`, err.code, false)
+  }
+  if (TLS_CODES.test(err.code)) {
+    return new AttemptError(
+      `${to} The TLS certificate could not be verified. Behind a TLS-inspecting proxy, give the proxy's CA ` +
+        'certificate to Node with the NODE_EXTRA_CA_CERTS environment variable (see the README).',
+      err.code,
+      false
+    )
+  }
+  if (err.code === 'EPROXY') return new AttemptError(`${to} Check HTTPS_PROXY and the proxy's credentials.`, err.code, false)
+  const reason = err.code === 'ETIMEDOUT' ? err.message : err.code
+  return new AttemptError(to, reason, TRANSIENT_CODES.includes(err.code))
+}
+
+/**
+ * One attempt at the token endpoint: a fresh assertion, one form POST, the answer checked. Every failure
+ * is an AttemptError that says whether trying again could help.
+ */
+export async function requestToken(
+  post: PostForm,
+  tokenUrl: string,
+  assertion: string,
+  timeoutMs: number,
+  ctx: LoginContext,
+  mask: (secret: string) => void
+): Promise<TokenResponse> {
+  let res: HttpResponse
+  try {
+    res = await post(tokenUrl, { grant_type: JWT_BEARER_GRANT, assertion }, timeoutMs)
+  } catch (err) {
+    if (err instanceof TransportError) throw transportFailure(err, tokenUrl)
+    throw err
+  }
+  return interpretTokenResponse(res, ctx, mask)
 }

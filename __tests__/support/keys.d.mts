@@ -11,3 +11,4 @@ export interface Identity {
   certificate: string
 }
 export function makeIdentity(bits?: number): Identity
+export function testTlsIdentity(hostnames: string[]): { ca: string; key: string; cert: string }

@@ -47,3 +47,22 @@ export function makeIdentity(bits = 2048) {
   const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'pem' })
   return { privateKey, publicKey, pkcs1, pkcs8, certificate: selfSignedCertificate(pkcs8) }
 }
+
+/**
+ * A throwaway certificate authority and a server certificate it signed for `hostnames`, so a local TLS
+ * server can stand in for Salesforce hosts (trusted through NODE_EXTRA_CA_CERTS, as behind a TLS proxy).
+ */
+export function testTlsIdentity(hostnames) {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-ca-'))
+  const run = args => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  try {
+    run(['req', '-new', '-x509', '-nodes', '-newkey', 'rsa:2048', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=salesforce-jwt-test-ca'])
+    run(['req', '-new', '-nodes', '-newkey', 'rsa:2048', '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${hostnames[0]}`])
+    writeFileSync(join(dir, 'ext.cnf'), `subjectAltName=${hostnames.map(h => `DNS:${h}`).join(',')},IP:127.0.0.1\n`)
+    run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-sha256', '-extfile', 'ext.cnf', '-out', 'server.crt'])
+    const read = name => readFileSync(join(dir, name), 'utf8')
+    return { ca: read('ca.crt'), key: read('server.key'), cert: read('server.crt') }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
