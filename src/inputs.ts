@@ -1,4 +1,5 @@
 import { ActionError, SECRETS_HINT, inputError } from './errors.js'
+import { parseAllowedOrgIds } from './orgs.js'
 
 export interface Inputs {
   clientId: string
@@ -10,6 +11,11 @@ export interface Inputs {
   audience: string
   maxAttempts: number
   requestTimeoutSeconds: number
+  revokeToken: boolean
+  certificate: string
+  allowedOrgIds: string[]
+  exportEnv: boolean
+  jobSummary: boolean
 }
 
 /** Reads one input by its action.yml name; `core.getInput` in the action, a table in tests. */
@@ -29,6 +35,15 @@ function wholeNumber(get: GetInput, name: string, min: number, max: number, fall
     throw inputError(name, `must be a whole number from ${min} to ${max}, not '${text}'`, `Set it to a number in that range, or remove it for the default.`)
   }
   return Number(text)
+}
+
+/** `true` or `false` in the spellings YAML 1.2 allows; empty means the default. */
+function boolean(get: GetInput, name: string, fallback: boolean): boolean {
+  const text = get(name).trim()
+  if (text === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(text)) return true
+  if (['false', 'False', 'FALSE'].includes(text)) return false
+  throw inputError(name, `must be true or false, not '${text}'`, 'Set it to true or false, or remove it for the default.')
 }
 
 /**
@@ -60,6 +75,11 @@ export function readInputs(get: GetInput): Inputs {
     loginUrl: get('login-url'),
     audience: get('audience'),
     maxAttempts: wholeNumber(get, 'max-attempts', 1, 10, 3),
-    requestTimeoutSeconds: wholeNumber(get, 'request-timeout-seconds', 1, 300, 30)
+    requestTimeoutSeconds: wholeNumber(get, 'request-timeout-seconds', 1, 300, 30),
+    revokeToken: boolean(get, 'revoke-token', false),
+    certificate: get('certificate'),
+    allowedOrgIds: parseAllowedOrgIds(get('allowed-org-ids')),
+    exportEnv: boolean(get, 'export-env', false),
+    jobSummary: boolean(get, 'job-summary', true)
   }
 }

@@ -3,11 +3,17 @@ import { isAbsolute, resolve } from 'node:path'
 import * as core from '@actions/core'
 import { buildClaims, signAssertion } from './assertion.js'
 import { resolveEndpoint } from './audience.js'
+import { checkCertificate, parseCertificate } from './certificate.js'
 import { ActionError } from './errors.js'
 import { postForm } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { keySecrets, parsePrivateKey } from './key.js'
+import { isOrgAllowed } from './orgs.js'
+import { cleanup } from './post.js'
 import { DEFAULT_POLICY, withRetries } from './retry.js'
+import { revokeToken } from './revoke.js'
+import { STATE } from './state.js'
+import { summaryMarkdown } from './summary.js'
 import { parseIdentity, requestToken } from './token.js'
 
 /** Reads the key text from the input or the file; the key only ever lives in memory here. */
@@ -25,7 +31,7 @@ function readKeyText(source: Inputs['keySource']): string {
   }
 }
 
-/** The main step: inputs, key, assertion, exchange, outputs, in that order and masking first. */
+/** The main step: inputs, key, pre-flight, exchange, guard, outputs; masking always comes first. */
 export async function login(): Promise<void> {
   const passphrase = core.getInput('private-key-passphrase')
   if (passphrase) core.setSecret(passphrase)
@@ -37,8 +43,11 @@ export async function login(): Promise<void> {
   if (key.passphraseUnused) {
     core.warning("Input 'private-key-passphrase' is set but the key is not encrypted; the passphrase was not used.")
   }
+  const certificate = inputs.certificate.trim() ? checkCertificate(parseCertificate(inputs.certificate), key.key, new Date()) : undefined
+  if (certificate?.warning) core.warning(certificate.warning)
   const endpoint = resolveEndpoint(inputs.loginUrl, inputs.audience)
   const ctx = { loginUrl: endpoint.loginUrl, audience: endpoint.audience, username: inputs.username }
+  const timeoutMs = inputs.requestTimeoutSeconds * 1000
 
   const token = await withRetries(
     async n => {
@@ -49,14 +58,22 @@ export async function login(): Promise<void> {
         core.info(`Requesting a token from ${endpoint.tokenUrl} for ${inputs.username} (audience ${endpoint.audience}).`)
       }
       core.debug(`Assertion claims: iss=${claims.iss} sub=${claims.sub} aud=${claims.aud} exp=${claims.exp} jti=${claims.jti}`)
-      return requestToken(postForm, endpoint.tokenUrl, assertion, inputs.requestTimeoutSeconds * 1000, ctx, secret =>
-        core.setSecret(secret)
-      )
+      return requestToken(postForm, endpoint.tokenUrl, assertion, timeoutMs, ctx, secret => core.setSecret(secret))
     },
     { ...DEFAULT_POLICY, maxAttempts: inputs.maxAttempts },
     { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => core.info(message) }
   )
   const { orgId, userId } = parseIdentity(token.id)
+
+  if (!isOrgAllowed(orgId, inputs.allowedOrgIds)) {
+    const failed = await revokeToken(postForm, endpoint.loginUrl, token.access_token, timeoutMs)
+    throw new ActionError(
+      `Logged in to org ${orgId || '(unknown: no identity URL in the answer)'} at ${token.instance_url}, which is not in ` +
+        `'allowed-org-ids' (${inputs.allowedOrgIds.join(', ')}). ` +
+        (failed ? `Revoking that token failed (${failed}); it expires with the session. ` : 'The token was revoked. ') +
+        "No outputs were set. Check 'login-url' and 'username', or add the org to 'allowed-org-ids'."
+    )
+  }
 
   core.setOutput('access_token', token.access_token)
   core.setOutput('instance_url', token.instance_url)
@@ -65,13 +82,35 @@ export async function login(): Promise<void> {
   core.setOutput('user_id', userId)
   core.setOutput('scope', token.scope)
   core.setOutput('token_type', token.token_type)
+  const expiresAt = certificate?.expiresAt.toISOString()
+  if (expiresAt) core.setOutput('certificate_expires_at', expiresAt)
+  if (inputs.exportEnv) {
+    core.exportVariable('SF_ACCESS_TOKEN', token.access_token)
+    core.exportVariable('SF_ORG_INSTANCE_URL', token.instance_url)
+    core.saveState(STATE.exported, 'true')
+  }
+  if (inputs.revokeToken) {
+    core.saveState(STATE.token, token.access_token)
+    core.saveState(STATE.loginUrl, endpoint.loginUrl)
+    core.saveState(STATE.timeoutMs, String(timeoutMs))
+  }
+  if (inputs.jobSummary && process.env.GITHUB_STEP_SUMMARY) {
+    const facts = { username: inputs.username, userId, orgId, instanceUrl: token.instance_url, ...endpoint }
+    await core.summary.addRaw(summaryMarkdown({ ...facts, certificateExpiresAt: expiresAt })).write()
+  }
   core.info(`Authenticated as ${inputs.username} (user ${userId || 'unknown'}) to org ${orgId || 'unknown'} at ${token.instance_url}.`)
 }
 
-/** Entry point: every failure becomes one error line, without a stack trace. */
+/** Entry point for both steps: every failure becomes one error line, without a stack trace. */
 export async function run(): Promise<void> {
+  const isPost = core.getState(STATE.isPost) === 'true'
   try {
-    await login()
+    if (isPost) {
+      await cleanup()
+    } else {
+      core.saveState(STATE.isPost, 'true')
+      await login()
+    }
   } catch (err) {
     core.setFailed(err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`)
   }

@@ -39,6 +39,7 @@ export function parseRetryAfter(value: string, nowMs: number): number | undefine
   const text = value.trim()
   if (text === '') return undefined
   if (/^\d+$/.test(text)) return Number(text)
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined
   const date = Date.parse(text)
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000))
 }

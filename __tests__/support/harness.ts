@@ -41,6 +41,8 @@ export interface Fixture {
   clientId: string
   /** Runs the bundled action's main step with working defaults, overridden by `inputs`. */
   step(inputs?: Record<string, string>, options?: StepOptions): Promise<StepResult>
+  /** Runs the post step after `main`, with the state it saved and the same inputs, as the runner does. */
+  post(main: StepResult, inputs?: Record<string, string>): Promise<StepResult>
 }
 
 export async function setUp(serverOptions: FakeSalesforceOptions = {}): Promise<Fixture> {
@@ -49,15 +51,24 @@ export async function setUp(serverOptions: FakeSalesforceOptions = {}): Promise<
   const clientId = appFor(server, identity.pkcs8)
   rememberSecret(identity.pkcs1)
   server.addUser(USERNAME)
+  const withDefaults = (inputs: Record<string, string>): Record<string, string> => ({
+    'client-id': clientId,
+    username: USERNAME,
+    'private-key': identity.pkcs8,
+    'login-url': server.url,
+    ...inputs
+  })
   const step = async (inputs: Record<string, string> = {}, options: StepOptions = {}): Promise<StepResult> => {
-    const result = await runStep({
-      ...options,
-      inputs: { 'client-id': clientId, username: USERNAME, 'private-key': identity.pkcs8, 'login-url': server.url, ...inputs }
-    })
+    const result = await runStep({ ...options, inputs: withDefaults(inputs) })
     assertNoLeaks(server, result)
     return result
   }
-  return { server, identity, clientId, step }
+  const post = async (main: StepResult, inputs: Record<string, string> = {}): Promise<StepResult> => {
+    const result = await runStep({ inputs: withDefaults(inputs), state: main.state, post: true, dir: main.dir })
+    assertNoLeaks(server, result)
+    return result
+  }
+  return { server, identity, clientId, step, post }
 }
 
 /** Fails the test if any key line, passphrase, assertion or token shows outside an ::add-mask:: line. */

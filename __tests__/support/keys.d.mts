@@ -12,3 +12,4 @@ export interface Identity {
 }
 export function makeIdentity(bits?: number): Identity
 export function testTlsIdentity(hostnames: string[]): { ca: string; key: string; cert: string }
+export function certificateWithDates(privateKeyPem: string, startDate: string, endDate: string, subject?: string): string

@@ -66,3 +66,24 @@ export function testTlsIdentity(hostnames) {
     rmSync(dir, { recursive: true, force: true })
   }
 }
+
+/** A self-signed certificate valid between two dates (YYYYMMDDHHMMSSZ), e.g. one that has expired. */
+export function certificateWithDates(privateKeyPem, startDate, endDate, subject = '/CN=salesforce-jwt-test') {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-ca-'))
+  const run = args => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  try {
+    writeFileSync(join(dir, 'key.pem'), privateKeyPem, { mode: 0o600 })
+    writeFileSync(join(dir, 'index.txt'), '')
+    writeFileSync(join(dir, 'serial'), '01\n')
+    writeFileSync(
+      join(dir, 'ca.cnf'),
+      '[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\n' +
+        'policy = p\nemail_in_dn = no\nunique_subject = no\n[p]\ncommonName = supplied\n'
+    )
+    run(['req', '-new', '-key', 'key.pem', '-subj', subject, '-out', 'csr.pem'])
+    run(['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'key.pem', '-in', 'csr.pem', '-startdate', startDate, '-enddate', endDate, '-out', 'cert.pem'])
+    return readFileSync(join(dir, 'cert.pem'), 'utf8')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -7,6 +7,7 @@ export const ACTION: {
 }
 export const ENTRY: string
 export function parseCommandFile(text: string): Record<string, string>
+export function unescapeData(text: string): string
 
 export interface StepOptions {
   inputs?: Record<string, string>

@@ -33,7 +33,8 @@ export function parseCommandFile(text) {
   return result
 }
 
-const unescapeData = s => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+/** Undoes the escaping of a workflow command's message (%25, %0D, %0A). */
+export const unescapeData = s => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 
 /**
  * Runs one step of the bundled action. `inputs` are by action.yml name (unknown names throw: a typo must
