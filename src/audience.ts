@@ -24,14 +24,17 @@ export function isSalesforceHost(hostname: string): boolean {
 
 /**
  * Sandboxes and scratch orgs log in through the sandbox audience; everything else through production.
+ * Sandbox hosts: test.salesforce.com, `*.sandbox.my.*` and `*.scratch.my.*` My Domains (commercial,
+ * government and China), and `name--sandbox.my.salesforce.com` from before enhanced domains.
  * This is what lets users switch between sandbox and production by changing only `login-url`.
  */
 export function isSandboxHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '')
   return (
     host === 'test.salesforce.com' ||
-    host.endsWith('.sandbox.my.salesforce.com') ||
-    host.endsWith('.scratch.my.salesforce.com')
+    /\.(sandbox|scratch)\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/.test(host) ||
+    // Sandboxes without enhanced domains: mydomain--sandboxname.my.salesforce.com (or .csNN.my...).
+    /^[a-z0-9-]+--[a-z0-9]+\.([a-z0-9]+\.)?my\.salesforce\.com$/.test(host)
   )
 }
 
@@ -107,7 +110,8 @@ export function parseLoginUrl(value: string): string | undefined {
 export function resolveEndpoint(loginUrlInput: string, audienceInput: string): Endpoint {
   const givenLogin = parseLoginUrl(loginUrlInput)
   const givenAudience = parseAudience(audienceInput)
-  const loginUrl = givenLogin ?? (givenAudience === SANDBOX_AUDIENCE ? SANDBOX_AUDIENCE : PRODUCTION_AUDIENCE)
+  const sandboxAudience = givenAudience !== undefined && isSandboxHost(new URL(givenAudience).hostname)
+  const loginUrl = givenLogin ?? (sandboxAudience ? SANDBOX_AUDIENCE : PRODUCTION_AUDIENCE)
   const audience =
     givenAudience ?? (isSandboxHost(new URL(loginUrl).hostname) ? SANDBOX_AUDIENCE : PRODUCTION_AUDIENCE)
   return { loginUrl, tokenUrl: `${loginUrl}/services/oauth2/token`, audience }

@@ -73,6 +73,11 @@ export function pemBlocks(text: string): PemBlock[] {
   return blocks
 }
 
+/** "an EC", "an X25519", "a DSA": letters are read by their names, so the article follows the sound. */
+function withArticle(name: string): string {
+  return `${/^[AEFHILMNORSX]/.test(name) ? 'an' : 'a'} ${name}`
+}
+
 function refuse(source: string, problem: string, fix: string): ActionError {
   return new ActionError(`Input '${source}' ${problem}. ${fix}`)
 }
@@ -99,7 +104,7 @@ function privateKeyBlock(source: string, text: string): PemBlock {
         'key that signed it (server.key, beginning with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).'
     )
   }
-  if (labels.some(l => l.endsWith('PUBLIC KEY')) || /^ssh-(rsa|ed25519|dss) /m.test(text)) {
+  if (labels.some(l => l.endsWith('PUBLIC KEY')) || /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+|sk-\S+) /m.test(text)) {
     throw refuse(
       source,
       'holds a public key, not a private key',
@@ -152,7 +157,7 @@ export function parsePrivateKey(source: string, raw: string, passphrase: string)
   if (type !== 'rsa') {
     throw refuse(
       source,
-      `holds ${type === 'rsa-pss' ? 'an RSA-PSS' : `a${/^[aeiou]/i.test(String(type)) ? 'n' : ''} ${String(type).toUpperCase()}`} key; ` +
+      `holds ${withArticle(String(type).toUpperCase())} key; ` +
         'Salesforce signs JWT bearer assertions with RS256 only, which needs a plain RSA key',
       MAKE_KEY
     )

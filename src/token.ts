@@ -39,7 +39,8 @@ export function parseRetryAfter(value: string, nowMs: number): number | undefine
   const text = value.trim()
   if (text === '') return undefined
   if (/^\d+$/.test(text)) return Number(text)
-  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined
+  // An HTTP date always names a weekday and a month; this keeps Date.parse from reading '1.5' as 2001.
+  if (!/[A-Za-z]{3}/.test(text)) return undefined
   const date = Date.parse(text)
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000))
 }
@@ -57,7 +58,7 @@ export function describeBody(res: HttpResponse): string {
     .replace(/\s+/g, ' ')
     .trim()
   const excerpt = text.length > 120 ? `${text.slice(0, 120)}…` : text
-  return `${type}, ${res.body.length} bytes${excerpt ? `: "${excerpt}"` : ''}`
+  return `${type}, ${Buffer.byteLength(res.body)} bytes${excerpt ? `: "${excerpt}"` : ''}`
 }
 
 function parseJson(body: string): Record<string, unknown> | undefined {
@@ -115,7 +116,7 @@ export function interpretTokenResponse(
     throw new AttemptError(`The token endpoint answered HTTP ${status} (${describeBody(res)}).`, `HTTP ${status}`, false)
   }
   if (!json) {
-    const what = /^\s*[{[]/.test(res.body) ? `malformed or truncated JSON (${res.body.length} bytes)` : describeBody(res)
+    const what = /^\s*[{[]/.test(res.body) ? `malformed or truncated JSON (${Buffer.byteLength(res.body)} bytes)` : describeBody(res)
     throw new AttemptError(`The token endpoint answered HTTP 200 with a body that is not a token response: ${what}.`, 'not JSON', false)
   }
   const missing = ['access_token', 'instance_url'].filter(k => str(json[k]) === '')

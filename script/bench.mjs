@@ -1,0 +1,149 @@
+// `npm run bench`: whole-process logins of the bundled action against the fake Salesforce on loopback,
+// alternated in one run with a floor client of Node built-ins (script/bench-floor.mjs) and bare start-up.
+// Timed runs are plain; peak memory comes from separate runs with a tiny exit hook, so it costs no time.
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
+import { PRODUCTION_AUDIENCE, startFakeSalesforce } from '../__tests__/support/fake-salesforce.mjs'
+import { makeIdentity } from '../__tests__/support/keys.mjs'
+import { ENTRY, ROOT, runStep } from '../__tests__/support/runner.mjs'
+
+const TARGET_RATIO = 1.3
+const TARGET_BUNDLE_KIB = 700
+const MEMORY_RUNS = 3
+const USERNAME = 'deploy@acme.example'
+const FLOOR = join(ROOT, 'script', 'bench-floor.mjs')
+
+const USAGE = `Usage: npm run bench [-- --runs N] [-- --check]
+
+Times N whole-process logins (default 20) of ${relative(ROOT, ENTRY)} against a Salesforce-compatible server
+on loopback, alternated with a floor client made of Node built-ins and with bare Node start-up.
+
+  --runs N   timed rounds, 1 to 1000 (default 20)
+  --check    exit 1 when a target is missed (ratio action/floor <= ${TARGET_RATIO}, bundle <= ${TARGET_BUNDLE_KIB} KiB)
+  --help     show this help`
+
+/** Loaded before the program by NODE_OPTIONS in the memory runs: reports the process's peak RSS (KiB). */
+const RSS_HOOK = `import{writeSync}from"node:fs";process.on("exit",()=>writeSync(2,"\\nbench-maxrss="+process.resourceUsage().maxRSS+"\\n"))`
+const RSS_ENV = { NODE_OPTIONS: `--import=data:text/javascript;base64,${Buffer.from(RSS_HOOK).toString('base64')}` }
+
+/** Runs `node ...args` to its end; fails the benchmark if it fails, since a failed login times nothing. */
+async function node(args, env) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stdout.resume()
+  child.stderr.on('data', d => (stderr += d))
+  const code = await new Promise(resolve => child.on('close', resolve))
+  if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${code}: ${stderr.trim()}`)
+  return stderr
+}
+
+async function timed(contender, env = {}) {
+  const started = performance.now()
+  const stderr = await contender.run(env)
+  return { ms: performance.now() - started, stderr }
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length / 2
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2
+  return { median, min: sorted[0], max: sorted.at(-1) }
+}
+
+async function main() {
+  let options
+  try {
+    options = parseArgs({ options: { runs: { type: 'string', default: '20' }, check: { type: 'boolean' }, help: { type: 'boolean' } } }).values
+  } catch (err) {
+    console.error(`${err.message}\nRun with --help for usage.`)
+    return 2
+  }
+  if (options.help) {
+    console.log(USAGE)
+    return 0
+  }
+  const runs = Number(options.runs)
+  if (!/^\d+$/.test(options.runs) || runs < 1 || runs > 1000) {
+    console.error(`--runs must be a whole number from 1 to 1000, not '${options.runs}'.`)
+    return 2
+  }
+  if (!existsSync(ENTRY)) {
+    console.error(`${relative(ROOT, ENTRY)} does not exist: run 'npm run build' first.`)
+    return 1
+  }
+
+  const server = await startFakeSalesforce()
+  server.loginRateLimit = Infinity
+  const identity = makeIdentity()
+  const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
+  server.addApp(clientId, identity.certificate)
+  server.addUser(USERNAME)
+  const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-bench-'))
+  const inputs = { 'client-id': clientId, username: USERNAME, 'private-key': identity.pkcs8, 'login-url': server.url }
+  const floorEnv = {
+    FLOOR_TOKEN_URL: `${server.url}/services/oauth2/token`,
+    FLOOR_CLIENT_ID: clientId,
+    FLOOR_USERNAME: USERNAME,
+    FLOOR_AUDIENCE: PRODUCTION_AUDIENCE,
+    FLOOR_PRIVATE_KEY: identity.pkcs8
+  }
+  const contenders = [
+    { label: "node -e ''  (start-up only)", run: env => node(['-e', ''], env) },
+    { label: 'floor: node:crypto + http', run: env => node([FLOOR], { ...floorEnv, ...env }) },
+    {
+      label: `action: ${relative(ROOT, ENTRY)}`,
+      run: async env => {
+        const step = await runStep({ inputs, dir, env })
+        if (step.code !== 0 || !server.tokens.includes(step.outputs.access_token)) {
+          throw new Error(`The action failed (exit ${step.code}): ${step.errors.join(' ') || step.stderr.trim()}`)
+        }
+        return step.stderr
+      }
+    }
+  ]
+  for (const c of contenders) Object.assign(c, { times: [], rss: [] })
+
+  try {
+    console.error(`Warming up, then ${runs} alternated rounds and ${MEMORY_RUNS} memory rounds...`)
+    for (const c of contenders) await timed(c)
+    for (let round = 0; round < runs; round++) {
+      // Rotate who goes first, so no contender always runs right after another's exit.
+      for (let i = 0; i < contenders.length; i++) {
+        const c = contenders[(round + i) % contenders.length]
+        c.times.push((await timed(c)).ms)
+      }
+    }
+    for (let round = 0; round < MEMORY_RUNS; round++) {
+      for (const c of contenders) c.rss.push(Number(/bench-maxrss=(\d+)/.exec((await timed(c, RSS_ENV)).stderr)?.[1] ?? NaN))
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+    await server.close()
+  }
+
+  const ms = v => `${v.toFixed(1)} ms`.padStart(10)
+  console.log(`\n${runs} alternated rounds of whole-process runs against a loopback token server (Node ${process.version}, ${process.platform} ${process.arch}).\n`)
+  console.log(`${''.padEnd(30)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}${'peak RSS'.padStart(12)}`)
+  for (const c of contenders) {
+    const s = stats(c.times)
+    c.median = s.median
+    console.log(`${c.label.padEnd(30)}${ms(s.median)}${ms(s.min)}${ms(s.max)}${`${(Math.max(...c.rss) / 1024).toFixed(1)} MiB`.padStart(12)}`)
+  }
+  const [bare, floor, action] = contenders
+  const ratio = action.median / floor.median
+  const bundleKiB = statSync(ENTRY).size / 1024
+  const verdict = ok => (ok ? 'met' : 'MISSED')
+  console.log(`\nabove start-up (medians): floor +${(floor.median - bare.median).toFixed(1)} ms, action +${(action.median - bare.median).toFixed(1)} ms`)
+  console.log(`ratio action/floor (medians): ${ratio.toFixed(2)}   target <= ${TARGET_RATIO}: ${verdict(ratio <= TARGET_RATIO)}`)
+  console.log(`${relative(ROOT, ENTRY)} size: ${bundleKiB.toFixed(1)} KiB   target <= ${TARGET_BUNDLE_KIB} KiB: ${verdict(bundleKiB <= TARGET_BUNDLE_KIB)}`)
+  console.log(`peak RSS: the largest maxRSS of ${MEMORY_RUNS} separate, untimed runs of each.`)
+  const missed = ratio > TARGET_RATIO || bundleKiB > TARGET_BUNDLE_KIB
+  return options.check && missed ? 1 : 0
+}
+
+process.exitCode = await main()

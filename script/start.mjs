@@ -1,0 +1,107 @@
+// `npm start`: runs the bundled action exactly as a workflow step would, against the fake Salesforce on
+// loopback, and prints what the workflow's log would show. No Salesforce org, key or secret needed.
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { parseArgs } from 'node:util'
+import { SANDBOX_AUDIENCE, startFakeSalesforce } from '../__tests__/support/fake-salesforce.mjs'
+import { makeIdentity } from '../__tests__/support/keys.mjs'
+import { ACTION, ENTRY, ROOT, runStep, unescapeData } from '../__tests__/support/runner.mjs'
+
+const USAGE = `Usage: npm start [-- --sandbox] [-- --fail]
+
+Runs ${relative(ROOT, ENTRY)} as a workflow step against a Salesforce-compatible token server on loopback,
+with a throwaway key and certificate, and prints the step's log (masked as GitHub masks it) and outputs.
+
+  --sandbox  log in with audience: sandbox (the server accepts only ${SANDBOX_AUDIENCE})
+  --fail     log in as a user who has not been pre-authorized, to see the error a workflow would show
+  --help     show this help`
+
+/** How the runner shows workflow commands; ::add-mask:: lines are already gone, debug is hidden. */
+const LABELS = { error: 'Error', warning: 'Warning', notice: 'Notice' }
+
+/** The step's log as the runner shows it: commands rendered, every masked value replaced by ***. */
+function runnerLog(text, mask) {
+  const shown = []
+  for (const line of text.split('\n')) {
+    const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
+    if (!command) shown.push(line)
+    else if (LABELS[command[1]]) shown.push(`${LABELS[command[1]]}: ${unescapeData(command[2])}`)
+    else if (command[1] === 'group') shown.push(`> ${unescapeData(command[2])}`)
+    else if (command[1] !== 'debug' && command[1] !== 'endgroup') shown.push(line)
+  }
+  return mask(shown.join('\n').trimEnd())
+}
+
+/** Replaces every secret the job registered so far (longest first, as overlapping secrets need). */
+const masker = secrets => text =>
+  [...secrets].filter(Boolean).sort((a, b) => b.length - a.length).reduce((t, s) => t.split(s).join('***'), text)
+
+/** One step as the run page shows it: its title, the `with:` block of the main step, the log, the summary. */
+function printStep(title, result, mask, inputs = {}) {
+  console.log(`\n${title}`)
+  if (Object.keys(inputs).length) console.log('  with:')
+  for (const [name, value] of Object.entries(inputs)) console.log(`    ${name}: ${name === 'private-key' ? '***' : value}`)
+  const log = runnerLog(result.visible, mask)
+  if (log) console.log(log.replace(/^/gm, '  '))
+  if (result.summary.trim()) console.log(`\n  Step summary:\n${mask(result.summary.trimEnd()).replace(/^/gm, '    ')}`)
+}
+
+async function main() {
+  let options
+  try {
+    options = parseArgs({ options: { sandbox: { type: 'boolean' }, fail: { type: 'boolean' }, help: { type: 'boolean' } } }).values
+  } catch (err) {
+    console.error(`${err.message}\n\n${USAGE}`)
+    return 2
+  }
+  if (options.help) {
+    console.log(USAGE)
+    return 0
+  }
+  if (!existsSync(ENTRY)) {
+    console.error(`${relative(ROOT, ENTRY)} does not exist: run 'npm run build' first.`)
+    return 1
+  }
+
+  const server = await startFakeSalesforce({ audiences: options.sandbox ? [SANDBOX_AUDIENCE] : undefined })
+  const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-start-'))
+  try {
+    const identity = makeIdentity()
+    const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
+    const username = options.fail ? 'not-approved@acme.example' : 'deploy@acme.example'
+    server.addApp(clientId, identity.certificate)
+    server.addUser(username, { approved: !options.fail })
+    console.log(`Fake Salesforce at ${server.url} (org ${server.orgId}, audience ${server.audiences.join(', ')}).`)
+    console.log(`App ${clientId} has a throwaway certificate; ${username} is ${options.fail ? 'NOT ' : ''}pre-authorized.`)
+
+    const inputs = { 'client-id': clientId, username, 'private-key': identity.pkcs8, 'login-url': server.url }
+    if (options.sandbox) inputs.audience = 'sandbox'
+    const result = await runStep({ inputs, dir })
+    const secrets = new Set(result.masks)
+    printStep(`Run ./  (${relative(ROOT, ENTRY)})`, result, masker(secrets), inputs)
+
+    if (result.code === 0) {
+      console.log('\nOutputs:')
+      const mask = masker(secrets)
+      for (const [name, value] of Object.entries(result.outputs)) {
+        console.log(`  ${name} = ${name === 'access_token' ? '***' : mask(value)}`)
+      }
+    }
+    // The runner's post step: same inputs, the state the main step saved, the job's masks still applied.
+    const postIf = ACTION.runs['post-if'] ?? 'always()'
+    if (ACTION.runs.post && (result.code === 0 || !postIf.includes('success()'))) {
+      const post = await runStep({ inputs, dir, post: true, state: result.state })
+      for (const secret of post.masks) secrets.add(secret)
+      printStep(`Post Run ./  (${relative(ROOT, join(ROOT, ACTION.runs.post))})`, post, masker(secrets))
+    }
+    console.log(result.code === 0 ? '\nThe step succeeded.' : `\nThe step failed (exit code ${result.code}).`)
+    return result.code === 0 ? 0 : 1
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+    await server.close()
+  }
+}
+
+process.exitCode = await main()
