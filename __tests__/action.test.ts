@@ -62,8 +62,12 @@ describe('a successful login', () => {
       scope: 'api web',
       token_type: 'Bearer'
     })
-    expect(r.visible).toContain(`Requesting a token from ${f.server.url}/services/oauth2/token for ${USERNAME} (audience https://login.salesforce.com)`)
-    expect(r.visible).toContain(`Authenticated as ${USERNAME} (user ${user.userId}) to org ${f.server.orgId} at https://acme.my.salesforce.com.`)
+    expect(r.visible).toContain(
+      `Requesting a token from ${f.server.url}/services/oauth2/token for ${USERNAME} (audience https://login.salesforce.com)`
+    )
+    expect(r.visible).toContain(
+      `Authenticated as ${USERNAME} (user ${user.userId}) to org ${f.server.orgId} at https://acme.my.salesforce.com.`
+    )
   })
 
   it('uses a fresh jti every time', async () => {
@@ -76,7 +80,9 @@ describe('a successful login', () => {
   it('debug-logs the non-secret claims only when step debugging is on', async () => {
     const r = await f.step({}, { env: { RUNNER_DEBUG: '1' } })
     expectSuccess(r)
-    expect(r.stdout).toMatch(new RegExp(`::debug::Assertion claims: iss=${f.clientId} sub=${USERNAME} aud=https://login.salesforce.com exp=\\d+ jti=`))
+    expect(r.stdout).toMatch(
+      new RegExp(`::debug::Assertion claims: iss=${f.clientId} sub=${USERNAME} aud=https://login.salesforce.com exp=\\d+ jti=`)
+    )
   })
 
   const pkcs1 = (): string => f.identity.pkcs1
@@ -85,7 +91,13 @@ describe('a successful login', () => {
     ['PKCS#1', () => pkcs1()],
     ['PKCS#8', () => pkcs8()],
     ['base64 of the whole PEM', () => Buffer.from(pkcs8()).toString('base64')],
-    ['base64 of a PKCS#1 PEM with line breaks', () => Buffer.from(pkcs1()).toString('base64').replace(/(.{76})/g, '$1\n')],
+    [
+      'base64 of a PKCS#1 PEM with line breaks',
+      () =>
+        Buffer.from(pkcs1())
+          .toString('base64')
+          .replace(/(.{76})/g, '$1\n')
+    ],
     ['one line with literal \\n', () => pkcs1().trim().replace(/\n/g, '\\n')],
     ['CRLF line ends', () => pkcs8().replace(/\n/g, '\r\n')],
     ['surrounding whitespace and blank lines', () => `\n\n   ${pkcs1()}   \n\n`],
@@ -103,8 +115,7 @@ describe('a successful login', () => {
     [
       'an AES-256 encrypted PKCS#8 key',
       'aes%pass',
-      () =>
-        rsaKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'aes%pass' }) as string
+      () => rsaKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'aes%pass' }) as string
     ]
   ])('accepts %s with its passphrase, and masks the passphrase', async (_shape, passphrase, make) => {
     const pem = make()
@@ -171,31 +182,69 @@ describe('bad input is refused before any request', () => {
   rememberSecret(ec, ecSec1, small, ed, 'right-one', 'wrong-one')
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ['an empty client-id', { 'client-id': '' }, /^Input 'client-id' is required but empty.*secrets are not passed to workflows triggered from forks/],
+    [
+      'an empty client-id',
+      { 'client-id': '' },
+      /^Input 'client-id' is required but empty.*secrets are not passed to workflows triggered from forks/
+    ],
     ['an empty username', { username: '  ' }, /^Input 'username' is required but empty.*Dependabot/],
     ['both key inputs', { 'private-key-file': 'server.key' }, /^Inputs 'private-key' and 'private-key-file' are both set/],
     ['neither key input', { 'private-key': '' }, /^Input 'private-key' is empty and 'private-key-file' is not set.*forks/],
-    ['a missing key file', { 'private-key': '', 'private-key-file': 'nope/server.key' }, /^Input 'private-key-file' names 'nope\/server.key', which could not be read \(ENOENT/],
+    [
+      'a missing key file',
+      { 'private-key': '', 'private-key-file': 'nope/server.key' },
+      /^Input 'private-key-file' names 'nope\/server.key', which could not be read \(ENOENT/
+    ],
     ['text that is not a key', { 'private-key': 'hunter2-not-a-key' }, /^Input 'private-key' is not a PEM private key/],
     ['a certificate', { 'private-key': 'CERT' }, /^Input 'private-key' holds a certificate, not a private key/],
     ['a public key', { 'private-key': 'PUBLIC' }, /^Input 'private-key' holds a public key/],
     ['an OpenSSH key', { 'private-key': openssh }, /^Input 'private-key' holds an OpenSSH private key.*ssh-keygen -p -m PEM/],
-    ['an EC key (PKCS#8)', { 'private-key': ec }, /^Input 'private-key' holds an EC key; Salesforce signs JWT bearer assertions with RS256 only/],
+    [
+      'an EC key (PKCS#8)',
+      { 'private-key': ec },
+      /^Input 'private-key' holds an EC key; Salesforce signs JWT bearer assertions with RS256 only/
+    ],
     ['an EC key (SEC1)', { 'private-key': ecSec1 }, /^Input 'private-key' holds an EC key/],
     ['an Ed25519 key', { 'private-key': ed }, /^Input 'private-key' holds an ED25519 key/],
-    ['a 1024-bit RSA key', { 'private-key': small }, /^Input 'private-key' holds a 1024-bit RSA key; RS256 signing needs at least 2048 bits/],
-    ['an encrypted key without passphrase', { 'private-key': 'ENCRYPTED' }, /^Input 'private-key' is an encrypted private key and no passphrase was given.*'private-key-passphrase'/],
-    ['an encrypted key with a wrong passphrase', { 'private-key': 'ENCRYPTED', 'private-key-passphrase': 'wrong-one' }, /^Input 'private-key' could not be decrypted with the given passphrase/],
+    [
+      'a 1024-bit RSA key',
+      { 'private-key': small },
+      /^Input 'private-key' holds a 1024-bit RSA key; RS256 signing needs at least 2048 bits/
+    ],
+    [
+      'an encrypted key without passphrase',
+      { 'private-key': 'ENCRYPTED' },
+      /^Input 'private-key' is an encrypted private key and no passphrase was given.*'private-key-passphrase'/
+    ],
+    [
+      'an encrypted key with a wrong passphrase',
+      { 'private-key': 'ENCRYPTED', 'private-key-passphrase': 'wrong-one' },
+      /^Input 'private-key' could not be decrypted with the given passphrase/
+    ],
     ['an http login-url', { 'login-url': 'http://login.salesforce.com' }, /^Input 'login-url' must be an https URL, not http:/],
-    ['a login-url off Salesforce', { 'login-url': 'https://login.salesforce.com.evil.example' }, /^Input 'login-url' is not a Salesforce host \('login.salesforce.com.evil.example'\)/],
+    [
+      'a login-url off Salesforce',
+      { 'login-url': 'https://login.salesforce.com.evil.example' },
+      /^Input 'login-url' is not a Salesforce host \('login.salesforce.com.evil.example'\)/
+    ],
     ['a login-url that is not a URL', { 'login-url': 'login.salesforce.com' }, /^Input 'login-url' is not a URL/],
-    ['an audience that is neither word nor URL', { audience: 'prod' }, /^Input 'audience' is neither 'production', 'sandbox' nor a URL \('prod'\)/],
+    [
+      'an audience that is neither word nor URL',
+      { audience: 'prod' },
+      /^Input 'audience' is neither 'production', 'sandbox' nor a URL \('prod'\)/
+    ],
     ['an http audience', { audience: 'http://login.salesforce.com' }, /^Input 'audience' must be an https URL/]
   ])('%s', async (_name, inputs, message) => {
     const resolved = Object.fromEntries(
       Object.entries(inputs).map(([k, v]) => [
         k,
-        v === 'CERT' ? f.identity.certificate : v === 'PUBLIC' ? (f.identity.publicKey.export({ type: 'spki', format: 'pem' }) as string) : v === 'ENCRYPTED' ? encrypted() : v
+        v === 'CERT'
+          ? f.identity.certificate
+          : v === 'PUBLIC'
+            ? (f.identity.publicKey.export({ type: 'spki', format: 'pem' }) as string)
+            : v === 'ENCRYPTED'
+              ? encrypted()
+              : v
       ])
     )
     const before = f.server.requests.length
@@ -231,7 +280,9 @@ describe("Salesforce's refusals are quoted verbatim, with the fix", () => {
   it("user hasn't approved this consumer", () =>
     withUser({ approved: false }, async username => {
       const msg = await refused({ username })
-      expect(msg).toContain(`Salesforce refused the login (HTTP 400): error "invalid_grant", error_description "user hasn't approved this consumer".`)
+      expect(msg).toContain(
+        `Salesforce refused the login (HTTP 400): error "invalid_grant", error_description "user hasn't approved this consumer".`
+      )
       expect(msg).toContain('Admin approved users are pre-authorized')
       expect(msg).toContain(`(login-url ${f.server.url}, audience https://login.salesforce.com)`)
     }))

@@ -70,7 +70,9 @@ describe('revoke-token', () => {
       expect(post.code).toBe(0)
       expect(post.errors).toEqual([])
       expect(post.warnings).toHaveLength(1)
-      expect(post.warnings[0]).toMatch(/^Could not revoke the access token at .*\/services\/oauth2\/revoke \(HTTP 503 server_error: scripted revoke failure\)/)
+      expect(post.warnings[0]).toMatch(
+        /^Could not revoke the access token at .*\/services\/oauth2\/revoke \(HTTP 503 server_error: scripted revoke failure\)/
+      )
       expect(f.server.revoked).not.toContain(main.outputs.access_token)
     } finally {
       f.server.revokeFails = false
@@ -110,7 +112,9 @@ describe('certificate pre-flight', () => {
     expect(r.code).toBe(1)
     expect(f.server.requests.length).toBe(before)
     expect(r.errors).toHaveLength(1)
-    expect(r.errors[0]).toContain(`The private key does not match input 'certificate': Salesforce would refuse the login with "invalid assertion".`)
+    expect(r.errors[0]).toContain(
+      `The private key does not match input 'certificate': Salesforce would refuse the login with "invalid assertion".`
+    )
     expect(r.errors[0]).toContain(`private key ${fingerprint(f.identity.pkcs8)}, certificate ${fingerprint(otherCert)}.`)
   })
 
@@ -132,7 +136,11 @@ describe('certificate pre-flight', () => {
 
   it.each([
     ['text that is not a certificate', 'not a certificate at all', /^Input 'certificate' is not a PEM certificate/],
-    ['a damaged certificate', '-----BEGIN CERTIFICATE-----\nMIIBnotreallyacert\n-----END CERTIFICATE-----', /^Input 'certificate' holds a CERTIFICATE block that is not a valid certificate/]
+    [
+      'a damaged certificate',
+      '-----BEGIN CERTIFICATE-----\nMIIBnotreallyacert\n-----END CERTIFICATE-----',
+      /^Input 'certificate' holds a CERTIFICATE block that is not a valid certificate/
+    ]
   ])('refuses %s before any request', async (_name, certificate, message) => {
     const before = f.server.requests.length
     const r = await f.step({ certificate })

@@ -30,7 +30,10 @@ afterAll(async () => {
   await f.server.close()
 })
 
-async function viaProxy(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<{ r: StepResult; connects: string[]; requests: number }> {
+async function viaProxy(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<{ r: StepResult; connects: string[]; requests: number }> {
   const c0 = proxy.connects.length
   const q0 = f.server.tokenRequests().length
   const r = await f.step(inputs, {
@@ -84,7 +87,10 @@ describe('through an HTTPS proxy (CONNECT tunnel, TLS to the real host)', () => 
 
   it('bypasses the proxy for hosts in NO_PROXY', async () => {
     const port = f.server.port
-    const { r, connects, requests } = await viaProxy({ 'login-url': `https://login.salesforce.com:${port}` }, { NO_PROXY: '.salesforce.com' })
+    const { r, connects, requests } = await viaProxy(
+      { 'login-url': `https://login.salesforce.com:${port}` },
+      { NO_PROXY: '.salesforce.com' }
+    )
     expect(r.errors).toEqual([])
     expect(r.code).toBe(0)
     expect(connects).toEqual([])

@@ -32,7 +32,10 @@ describe('transient faults are retried, each time with a fresh assertion', () =>
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatch(/^Attempt 1 of 3 failed: HTTP 503; retrying in \d+\.\d s\.$/)
     expect(lines[1]).toMatch(/^Attempt 2 of 3 failed: HTTP 503; retrying in \d+\.\d s\.$/)
-    const assertions = f.server.tokenRequests().slice(-3).map(q => q.form.assertion)
+    const assertions = f.server
+      .tokenRequests()
+      .slice(-3)
+      .map(q => q.form.assertion)
     expect(new Set(assertions).size).toBe(3)
     for (const a of assertions) expect(r.masks).toContain(a)
   })
@@ -46,7 +49,10 @@ describe('transient faults are retried, each time with a fresh assertion', () =>
   })
 
   it('retries a connection dropped in the middle of the answer', async () => {
-    const body = JSON.stringify({ access_token: '00Dxx0000001gPL!ARdroppedmidway0123456789abcdef', instance_url: 'https://acme.my.salesforce.com' })
+    const body = JSON.stringify({
+      access_token: '00Dxx0000001gPL!ARdroppedmidway0123456789abcdef',
+      instance_url: 'https://acme.my.salesforce.com'
+    })
     rememberSecret('ARdroppedmidway0123456789abcdef')
     f.server.fault({ raw: { status: 200, headers: { 'content-type': 'application/json' }, body, truncateAfter: 40 } })
     const { r, requests } = await attempt()
@@ -79,7 +85,9 @@ describe('transient faults are retried, each time with a fresh assertion', () =>
     expect(r.code).toBe(1)
     expect(requests).toBe(3)
     expect(r.errors).toHaveLength(1)
-    expect(r.errors[0]).toMatch(/^The token request failed after 3 attempts; the last one: Salesforce answered HTTP 503 \(application\/json/)
+    expect(r.errors[0]).toMatch(
+      /^The token request failed after 3 attempts; the last one: Salesforce answered HTTP 503 \(application\/json/
+    )
     expect(r.outputs).toEqual({})
   })
 
@@ -124,12 +132,18 @@ describe('permanent failures are not retried', () => {
 
   it('an HTML page with status 200: says what came back', async () => {
     f.server.fault({
-      raw: { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><head><title>Maintenance</title></head><body><h1>Down for maintenance</h1></body></html>' }
+      raw: {
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+        body: '<html><head><title>Maintenance</title></head><body><h1>Down for maintenance</h1></body></html>'
+      }
     })
     const { r, requests } = await attempt()
     expect(r.code).toBe(1)
     expect(requests).toBe(1)
-    expect(r.errors[0]).toMatch(/^The token endpoint answered HTTP 200 with a body that is not a token response: text\/html, \d+ bytes: "Maintenance Down for maintenance"\.$/)
+    expect(r.errors[0]).toMatch(
+      /^The token endpoint answered HTTP 200 with a body that is not a token response: text\/html, \d+ bytes: "Maintenance Down for maintenance"\.$/
+    )
     expect(r.outputs).toEqual({})
   })
 
@@ -141,7 +155,9 @@ describe('permanent failures are not retried', () => {
     const { r, requests } = await attempt()
     expect(r.code).toBe(1)
     expect(requests).toBe(1)
-    expect(r.errors[0]).toBe('The token endpoint answered HTTP 200 with a body that is not a token response: malformed or truncated JSON (70 bytes).')
+    expect(r.errors[0]).toBe(
+      'The token endpoint answered HTTP 200 with a body that is not a token response: malformed or truncated JSON (70 bytes).'
+    )
     expect(r.visible).not.toContain('truncatedtoken')
     expect(r.outputs).toEqual({})
   })

@@ -58,7 +58,9 @@ function stats(values) {
 async function main() {
   let options
   try {
-    options = parseArgs({ options: { runs: { type: 'string', default: '20' }, check: { type: 'boolean' }, help: { type: 'boolean' } } }).values
+    options = parseArgs({
+      options: { runs: { type: 'string', default: '20' }, check: { type: 'boolean' }, help: { type: 'boolean' } }
+    }).values
   } catch (err) {
     console.error(`${err.message}\nRun with --help for usage.`)
     return 2
@@ -127,20 +129,28 @@ async function main() {
   }
 
   const ms = v => `${v.toFixed(1)} ms`.padStart(10)
-  console.log(`\n${runs} alternated rounds of whole-process runs against a loopback token server (Node ${process.version}, ${process.platform} ${process.arch}).\n`)
+  console.log(
+    `\n${runs} alternated rounds of whole-process runs against a loopback token server (Node ${process.version}, ${process.platform} ${process.arch}).\n`
+  )
   console.log(`${''.padEnd(30)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}${'peak RSS'.padStart(12)}`)
   for (const c of contenders) {
     const s = stats(c.times)
     c.median = s.median
-    console.log(`${c.label.padEnd(30)}${ms(s.median)}${ms(s.min)}${ms(s.max)}${`${(Math.max(...c.rss) / 1024).toFixed(1)} MiB`.padStart(12)}`)
+    console.log(
+      `${c.label.padEnd(30)}${ms(s.median)}${ms(s.min)}${ms(s.max)}${`${(Math.max(...c.rss) / 1024).toFixed(1)} MiB`.padStart(12)}`
+    )
   }
   const [bare, floor, action] = contenders
   const ratio = action.median / floor.median
   const bundleKiB = statSync(ENTRY).size / 1024
   const verdict = ok => (ok ? 'met' : 'MISSED')
-  console.log(`\nabove start-up (medians): floor +${(floor.median - bare.median).toFixed(1)} ms, action +${(action.median - bare.median).toFixed(1)} ms`)
+  console.log(
+    `\nabove start-up (medians): floor +${(floor.median - bare.median).toFixed(1)} ms, action +${(action.median - bare.median).toFixed(1)} ms`
+  )
   console.log(`ratio action/floor (medians): ${ratio.toFixed(2)}   target <= ${TARGET_RATIO}: ${verdict(ratio <= TARGET_RATIO)}`)
-  console.log(`${relative(ROOT, ENTRY)} size: ${bundleKiB.toFixed(1)} KiB   target <= ${TARGET_BUNDLE_KIB} KiB: ${verdict(bundleKiB <= TARGET_BUNDLE_KIB)}`)
+  console.log(
+    `${relative(ROOT, ENTRY)} size: ${bundleKiB.toFixed(1)} KiB   target <= ${TARGET_BUNDLE_KIB} KiB: ${verdict(bundleKiB <= TARGET_BUNDLE_KIB)}`
+  )
   console.log(`peak RSS: the largest maxRSS of ${MEMORY_RUNS} separate, untimed runs of each.`)
   const missed = ratio > TARGET_RATIO || bundleKiB > TARGET_BUNDLE_KIB
   return options.check && missed ? 1 : 0

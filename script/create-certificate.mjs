@@ -46,9 +46,12 @@ function readOptions(argv) {
   if (!values.out) throw new UsageError('--out needs a directory.')
   const name = values['passphrase-env']
   if (name !== undefined) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--passphrase-env takes the NAME of an environment variable, not '${name}'.`)
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new UsageError(`--passphrase-env takes the NAME of an environment variable, not '${name}'.`)
     if ((process.env[name] ?? '').length < 4) {
-      throw new UsageError(`Environment variable ${name} must hold the passphrase (4 characters or more); it is ${process.env[name] ? 'too short' : 'not set'}.`)
+      throw new UsageError(
+        `Environment variable ${name} must hold the passphrase (4 characters or more); it is ${process.env[name] ? 'too short' : 'not set'}.`
+      )
     }
   }
   return values
@@ -60,7 +63,7 @@ function openssl(args) {
     execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   } catch (err) {
     const detail = err.code === 'ENOENT' ? 'openssl is not installed or not on PATH' : String(err.stderr || err.message).trim()
-    throw new Error(`openssl ${args[0]} failed: ${detail}`)
+    throw new Error(`openssl ${args[0]} failed: ${detail}`, { cause: err })
   }
 }
 
@@ -77,7 +80,9 @@ function create({ out, subject, days, 'passphrase-env': passphraseEnv }) {
   const crt = join(dir, 'server.crt')
   const existing = [key, crt].filter(f => existsSync(f))
   if (existing.length) {
-    throw new Error(`Refusing to overwrite ${existing.map(shellPath).join(' and ')}: move or delete what is there first, or choose another --out.`)
+    throw new Error(
+      `Refusing to overwrite ${existing.map(shellPath).join(' and ')}: move or delete what is there first, or choose another --out.`
+    )
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 })
 

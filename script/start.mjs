@@ -36,7 +36,10 @@ function runnerLog(text, mask) {
 
 /** Replaces every secret the job registered so far (longest first, as overlapping secrets need). */
 const masker = secrets => text =>
-  [...secrets].filter(Boolean).sort((a, b) => b.length - a.length).reduce((t, s) => t.split(s).join('***'), text)
+  [...secrets]
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length)
+    .reduce((t, s) => t.split(s).join('***'), text)
 
 /** One step as the run page shows it: its title, the `with:` block of the main step, the log, the summary. */
 function printStep(title, result, mask, inputs = {}) {

@@ -84,8 +84,7 @@ export function parseLoginUrl(value: string): string | undefined {
   const text = value.trim()
   if (text === '') return undefined
   const fix =
-    'Use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL ' +
-    '(https://yourdomain.my.salesforce.com).'
+    'Use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL ' + '(https://yourdomain.my.salesforce.com).'
   const url = parseUrl('login-url', text, fix)
   const local = LOCAL_HOSTS.includes(url.hostname)
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
@@ -112,7 +111,6 @@ export function resolveEndpoint(loginUrlInput: string, audienceInput: string): E
   const givenAudience = parseAudience(audienceInput)
   const sandboxAudience = givenAudience !== undefined && isSandboxHost(new URL(givenAudience).hostname)
   const loginUrl = givenLogin ?? (sandboxAudience ? SANDBOX_AUDIENCE : PRODUCTION_AUDIENCE)
-  const audience =
-    givenAudience ?? (isSandboxHost(new URL(loginUrl).hostname) ? SANDBOX_AUDIENCE : PRODUCTION_AUDIENCE)
+  const audience = givenAudience ?? (isSandboxHost(new URL(loginUrl).hostname) ? SANDBOX_AUDIENCE : PRODUCTION_AUDIENCE)
   return { loginUrl, tokenUrl: `${loginUrl}/services/oauth2/token`, audience }
 }

@@ -14,7 +14,11 @@ export interface CertificateCheck {
 /** SHA-256 of the public key (SPKI DER), so a key and a certificate can be compared by eye. */
 export function publicKeyFingerprint(key: KeyObject): string {
   const der = (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' })
-  return createHash('sha256').update(der).digest('hex').replace(/(..)(?!$)/g, '$1:').toUpperCase()
+  return createHash('sha256')
+    .update(der)
+    .digest('hex')
+    .replace(/(..)(?!$)/g, '$1:')
+    .toUpperCase()
 }
 
 /** Reads the `certificate` input in the same pasted shapes as keys (literal \n, base64, CRLF). */

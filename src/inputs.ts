@@ -32,7 +32,11 @@ function wholeNumber(get: GetInput, name: string, min: number, max: number, fall
   const text = get(name).trim()
   if (text === '') return fallback
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw inputError(name, `must be a whole number from ${min} to ${max}, not '${text}'`, `Set it to a number in that range, or remove it for the default.`)
+    throw inputError(
+      name,
+      `must be a whole number from ${min} to ${max}, not '${text}'`,
+      `Set it to a number in that range, or remove it for the default.`
+    )
   }
   return Number(text)
 }
@@ -63,7 +67,7 @@ export function readInputs(get: GetInput): Inputs {
   if (key.trim() === '' && file === '') {
     throw new ActionError(
       "Input 'private-key' is empty and 'private-key-file' is not set. Give the RSA private key from a secret " +
-        "(private-key: ${{ secrets.SALESFORCE_PRIVATE_KEY }}) or the path of a key file. " +
+        '(private-key: ${{ secrets.SALESFORCE_PRIVATE_KEY }}) or the path of a key file. ' +
         SECRETS_HINT
     )
   }

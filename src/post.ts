@@ -22,7 +22,9 @@ export async function cleanup(): Promise<void> {
   const loginUrl = core.getState(STATE.loginUrl)
   const failed = await revokeToken(postForm, loginUrl, token, Number(core.getState(STATE.timeoutMs)) || 30_000)
   if (failed) {
-    core.warning(`Could not revoke the access token at ${loginUrl}/services/oauth2/revoke (${failed}); it stays valid until its session times out.`)
+    core.warning(
+      `Could not revoke the access token at ${loginUrl}/services/oauth2/revoke (${failed}); it stays valid until its session times out.`
+    )
   } else {
     core.info(`Revoked the access token at ${loginUrl}/services/oauth2/revoke.`)
   }

@@ -11,7 +11,8 @@ export async function revokeToken(post: PostForm, loginUrl: string, token: strin
     let error = ''
     try {
       const json = JSON.parse(res.body) as { error?: unknown; error_description?: unknown }
-      if (typeof json.error === 'string') error = ` ${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}`
+      if (typeof json.error === 'string')
+        error = ` ${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}`
     } catch {
       error = ''
     }

@@ -59,13 +59,13 @@ const CATALOGUE: Entry[] = [
     description: 'user is not admin approved to access this app',
     fix: ctx =>
       `The user ${ctx.username} may not use this app. Add the user's profile or a permission set to the app ` +
-      '(the app\'s Manage page > Profiles / Permission Sets), or assign the app to the user.'
+      "(the app's Manage page > Profiles / Permission Sets), or assign the app to the user."
   },
   {
     error: 'app_not_found',
     description: 'external client app is not installed in this org',
     fix: ctx =>
-      'Install (or deploy) the External Client App in this org, and use the org\'s My Domain URL as ' +
+      "Install (or deploy) the External Client App in this org, and use the org's My Domain URL as " +
       `'login-url' (https://yourdomain.my.salesforce.com) rather than login or test.salesforce.com ${used(ctx)}.`
   },
   {

@@ -20,12 +20,5 @@ export function summaryMarkdown(f: SummaryFacts): string {
     ['Audience', f.audience]
   ]
   if (f.certificateExpiresAt) rows.push(['Certificate expires', f.certificateExpiresAt])
-  return [
-    '### Salesforce login',
-    '',
-    '| | |',
-    '| --- | --- |',
-    ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`),
-    ''
-  ].join('\n')
+  return ['### Salesforce login', '', '| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), ''].join('\n')
 }

@@ -178,7 +178,11 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL/
 function transportFailure(err: TransportError, tokenUrl: string): AttemptError {
   const to = `The token request to ${tokenUrl} failed: ${err.message}.`
   if (err.code === 'ENOTFOUND') {
-    return new AttemptError(`${to} The host does not exist: check 'login-url' (a My Domain URL is https://yourdomain.my.salesforce.com).`, err.code, false)
+    return new AttemptError(
+      `${to} The host does not exist: check 'login-url' (a My Domain URL is https://yourdomain.my.salesforce.com).`,
+      err.code,
+      false
+    )
   }
   if (TLS_CODES.test(err.code)) {
     return new AttemptError(

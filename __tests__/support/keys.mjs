@@ -56,10 +56,42 @@ export function testTlsIdentity(hostnames) {
   const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-ca-'))
   const run = args => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   try {
-    run(['req', '-new', '-x509', '-nodes', '-newkey', 'rsa:2048', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=salesforce-jwt-test-ca'])
+    run([
+      'req',
+      '-new',
+      '-x509',
+      '-nodes',
+      '-newkey',
+      'rsa:2048',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=salesforce-jwt-test-ca'
+    ])
     run(['req', '-new', '-nodes', '-newkey', 'rsa:2048', '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${hostnames[0]}`])
     writeFileSync(join(dir, 'ext.cnf'), `subjectAltName=${hostnames.map(h => `DNS:${h}`).join(',')},IP:127.0.0.1\n`)
-    run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-sha256', '-extfile', 'ext.cnf', '-out', 'server.crt'])
+    run([
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      'ext.cnf',
+      '-out',
+      'server.crt'
+    ])
     const read = name => readFileSync(join(dir, name), 'utf8')
     return { ca: read('ca.crt'), key: read('server.key'), cert: read('server.crt') }
   } finally {
@@ -81,7 +113,23 @@ export function certificateWithDates(privateKeyPem, startDate, endDate, subject 
         'policy = p\nemail_in_dn = no\nunique_subject = no\n[p]\ncommonName = supplied\n'
     )
     run(['req', '-new', '-key', 'key.pem', '-subj', subject, '-out', 'csr.pem'])
-    run(['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'key.pem', '-in', 'csr.pem', '-startdate', startDate, '-enddate', endDate, '-out', 'cert.pem'])
+    run([
+      'ca',
+      '-batch',
+      '-config',
+      'ca.cnf',
+      '-selfsign',
+      '-keyfile',
+      'key.pem',
+      '-in',
+      'csr.pem',
+      '-startdate',
+      startDate,
+      '-enddate',
+      endDate,
+      '-out',
+      'cert.pem'
+    ])
     return readFileSync(join(dir, 'cert.pem'), 'utf8')
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -56,7 +56,9 @@ export async function runStep({ inputs = {}, env = {}, state, post = false, time
 
   // A clean environment: nothing of the test process's own INPUT_*, STATE_* or GITHUB_* leaks in.
   const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k) && !/^(https?_proxy|no_proxy|NODE_OPTIONS)$/i.test(k))
+    Object.entries(process.env).filter(
+      ([k]) => !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k) && !/^(https?_proxy|no_proxy|NODE_OPTIONS)$/i.test(k)
+    )
   )
   const childEnv = { ...base, ...files, GITHUB_WORKSPACE: work, RUNNER_TEMP: work, GITHUB_ACTIONS: 'true', CI: 'true' }
   for (const [name, spec] of Object.entries(ACTION.inputs)) {

@@ -17,8 +17,7 @@ const AUDIENCE_FIX =
   "Use 'production', 'sandbox', or an https URL such as https://login.salesforce.com, " +
   'https://test.salesforce.com or your Experience Cloud site URL.'
 const LOGIN_FIX =
-  'Use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL ' +
-  '(https://yourdomain.my.salesforce.com).'
+  'Use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL ' + '(https://yourdomain.my.salesforce.com).'
 const DOMAINS = 'salesforce.com, force.com, site.com, salesforce.mil, sfcrmproducts.cn'
 
 function thrown(fn: () => unknown): ActionError {
@@ -178,7 +177,10 @@ describe('parseLoginUrl', () => {
       'https://example.com',
       `is not a Salesforce host ('example.com'); the signed assertion is only ever sent to ${DOMAINS} or their subdomains`
     ],
-    ['https://login.salesforce.com/?startURL=/home', "must not carry credentials, a query or a fragment ('https://login.salesforce.com...')"],
+    [
+      'https://login.salesforce.com/?startURL=/home',
+      "must not carry credentials, a query or a fragment ('https://login.salesforce.com...')"
+    ],
     ['https://login.salesforce.com/#x', "must not carry credentials, a query or a fragment ('https://login.salesforce.com...')"],
     [
       'https://ci:hunter2-secret@acme.my.salesforce.com',
@@ -211,12 +213,40 @@ describe('resolveEndpoint', () => {
     ],
     ['a scratch org My Domain', 'empty', 'https://acme.scratch.my.salesforce.com', '', 'https://acme.scratch.my.salesforce.com', TEST],
     ['a production My Domain', 'empty', 'https://acme.my.salesforce.com', '', 'https://acme.my.salesforce.com', PROD],
-    ['empty', 'a sandbox My Domain (login follows to the sandbox host)', '', 'https://acme--uat.sandbox.my.salesforce.com', TEST, 'https://acme--uat.sandbox.my.salesforce.com'],
+    [
+      'empty',
+      'a sandbox My Domain (login follows to the sandbox host)',
+      '',
+      'https://acme--uat.sandbox.my.salesforce.com',
+      TEST,
+      'https://acme--uat.sandbox.my.salesforce.com'
+    ],
     ['empty', 'a production My Domain', '', 'https://acme.my.salesforce.com', PROD, 'https://acme.my.salesforce.com'],
     ['a sandbox without enhanced domains', 'empty', 'https://acme--uat.my.salesforce.com', '', 'https://acme--uat.my.salesforce.com', TEST],
-    ['a sandbox on an instance host', 'empty', 'https://acme--uat.cs42.my.salesforce.com', '', 'https://acme--uat.cs42.my.salesforce.com', TEST],
-    ['a government sandbox', 'empty', 'https://agency--uat.sandbox.my.salesforce.mil', '', 'https://agency--uat.sandbox.my.salesforce.mil', TEST],
-    ['a China sandbox', 'empty', 'https://acme--uat.sandbox.my.sfcrmproducts.cn', '', 'https://acme--uat.sandbox.my.sfcrmproducts.cn', TEST],
+    [
+      'a sandbox on an instance host',
+      'empty',
+      'https://acme--uat.cs42.my.salesforce.com',
+      '',
+      'https://acme--uat.cs42.my.salesforce.com',
+      TEST
+    ],
+    [
+      'a government sandbox',
+      'empty',
+      'https://agency--uat.sandbox.my.salesforce.mil',
+      '',
+      'https://agency--uat.sandbox.my.salesforce.mil',
+      TEST
+    ],
+    [
+      'a China sandbox',
+      'empty',
+      'https://acme--uat.sandbox.my.sfcrmproducts.cn',
+      '',
+      'https://acme--uat.sandbox.my.sfcrmproducts.cn',
+      TEST
+    ],
     [
       'a Developer Edition My Domain',
       'empty',
@@ -243,7 +273,14 @@ describe('resolveEndpoint', () => {
     ],
     ['test.salesforce.com', 'production (explicit, kept)', 'https://test.salesforce.com', 'production', TEST, PROD],
     ['login.salesforce.com', 'sandbox (explicit, kept)', 'https://login.salesforce.com', 'sandbox', PROD, TEST],
-    ['a production My Domain', 'sandbox (explicit, kept)', 'https://acme.my.salesforce.com', 'SANDBOX', 'https://acme.my.salesforce.com', TEST],
+    [
+      'a production My Domain',
+      'sandbox (explicit, kept)',
+      'https://acme.my.salesforce.com',
+      'SANDBOX',
+      'https://acme.my.salesforce.com',
+      TEST
+    ],
     [
       'a production My Domain',
       'an Experience Cloud site',

@@ -64,9 +64,13 @@ export function certificateFor(privateKeyPem: string): string {
 export function opensshKeyPair(type: 'rsa' | 'ed25519'): [string, string] {
   const [priv, pub] = inTempDir(
     dir => {
-      execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', 'ci@example', '-f', join(dir, 'id')], {
-        stdio: ['ignore', 'pipe', 'pipe']
-      })
+      execFileSync(
+        'ssh-keygen',
+        ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', 'ci@example', '-f', join(dir, 'id')],
+        {
+          stdio: ['ignore', 'pipe', 'pipe']
+        }
+      )
     },
     ['id', 'id.pub']
   )

@@ -59,9 +59,21 @@ describe('readInputs', () => {
   })
 
   it.each([
-    ['the key from a secret, as given (its own parser unwraps it)', { 'private-key': `  ${KEY}  ` }, { input: 'private-key', value: `  ${KEY}  ` }],
-    ['a key file path, trimmed', { 'private-key': '', 'private-key-file': '  ./server.key \n' }, { input: 'private-key-file', value: './server.key' }],
-    ['a key file path when private-key is only whitespace', { 'private-key': ' \n ', 'private-key-file': 'keys/server.key' }, { input: 'private-key-file', value: 'keys/server.key' }],
+    [
+      'the key from a secret, as given (its own parser unwraps it)',
+      { 'private-key': `  ${KEY}  ` },
+      { input: 'private-key', value: `  ${KEY}  ` }
+    ],
+    [
+      'a key file path, trimmed',
+      { 'private-key': '', 'private-key-file': '  ./server.key \n' },
+      { input: 'private-key-file', value: './server.key' }
+    ],
+    [
+      'a key file path when private-key is only whitespace',
+      { 'private-key': ' \n ', 'private-key-file': 'keys/server.key' },
+      { input: 'private-key-file', value: 'keys/server.key' }
+    ],
     ['the key when private-key-file is only whitespace', { 'private-key-file': '   ' }, { input: 'private-key', value: KEY }]
   ])('takes %s', (_name, overrides, keySource) => {
     expect(readInputs(from(overrides)).keySource).toEqual(keySource)

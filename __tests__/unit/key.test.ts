@@ -270,7 +270,12 @@ describe('parsePrivateKey refuses', () => {
     ['an X25519 key', x25519Pkcs8, '', notRsa('an X25519')],
     ['an ecdsa-sha2 public key line', 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTY= ci@example', '', PUBLIC],
     ['a 1024-bit RSA key', rsa1024, '', `holds a 1024-bit RSA key; RS256 signing needs at least 2048 bits. ${MAKE_KEY}`],
-    ['a truncated PKCS#8 body', truncatedPkcs8, '', `holds a 'PRIVATE KEY' block that is not a valid key (damaged or truncated?). ${MAKE_KEY}`],
+    [
+      'a truncated PKCS#8 body',
+      truncatedPkcs8,
+      '',
+      `holds a 'PRIVATE KEY' block that is not a valid key (damaged or truncated?). ${MAKE_KEY}`
+    ],
     ['a key missing its END line', pkcs1.slice(0, pkcs1.indexOf('-----END')), '', NO_PEM],
     ['only the key body, without BEGIN/END lines', bodyLines(pkcs1).join('\n'), '', NO_PEM],
     ['garbage', 'my-secret-password', '', NO_PEM],

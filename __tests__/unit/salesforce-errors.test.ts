@@ -50,12 +50,7 @@ const CATALOGUE: Array<[string, string, string[], boolean]> = [
     ],
     true
   ],
-  [
-    'invalid_grant',
-    'expired authorization code',
-    ["the runner's clock is behind Salesforce's", 'enable NTP'],
-    false
-  ],
+  ['invalid_grant', 'expired authorization code', ["the runner's clock is behind Salesforce's", 'enable NTP'], false],
   [
     'invalid_client_id',
     'client identifier invalid',
@@ -81,7 +76,7 @@ const CATALOGUE: Array<[string, string, string[], boolean]> = [
     false
   ],
   ['invalid_grant', 'inactive user', [`The user ${ctx.username} is deactivated or frozen.`, 'Reactivate the user'], false],
-  ['invalid_grant', 'ip restricted', ["Login IP Ranges", "'Relax IP restrictions'"], false],
+  ['invalid_grant', 'ip restricted', ['Login IP Ranges', "'Relax IP restrictions'"], false],
   [
     'unsupported_grant_type',
     'grant type not supported',

@@ -238,13 +238,27 @@ describe('interpretTokenResponse: unusable 200 answers', () => {
 
   it('a JSON null: described', () => {
     const { error } = failure(res(200, 'null', { 'content-type': 'application/json' }))
-    expect(error.message).toBe('The token endpoint answered HTTP 200 with a body that is not a token response: application/json, 4 bytes: "null".')
+    expect(error.message).toBe(
+      'The token endpoint answered HTTP 200 with a body that is not a token response: application/json, 4 bytes: "null".'
+    )
   })
 
   it.each([
     ['no access_token', { instance_url: 'https://acme.my.salesforce.com', id: 'x' }, 'access_token', 'instance_url, id', []],
-    ['an empty access_token', { access_token: '', instance_url: 'https://acme.my.salesforce.com' }, 'access_token', 'access_token, instance_url', []],
-    ['a numeric access_token', { access_token: 42, instance_url: 'https://acme.my.salesforce.com' }, 'access_token', 'access_token, instance_url', []],
+    [
+      'an empty access_token',
+      { access_token: '', instance_url: 'https://acme.my.salesforce.com' },
+      'access_token',
+      'access_token, instance_url',
+      []
+    ],
+    [
+      'a numeric access_token',
+      { access_token: 42, instance_url: 'https://acme.my.salesforce.com' },
+      'access_token',
+      'access_token, instance_url',
+      []
+    ],
     ['no instance_url', { access_token: TOKEN, token_type: 'Bearer' }, 'instance_url', 'access_token, token_type', [TOKEN]],
     ['neither', { token_type: 'Bearer' }, 'access_token and instance_url', 'token_type', []],
     ['an empty object', {}, 'access_token and instance_url', 'none', []]
@@ -298,9 +312,12 @@ describe('parseRetryAfter', () => {
 
   // RFC 9110: Retry-After is an HTTP-date or delta-seconds (1*DIGIT). V8's Date.parse reads '1.5' as
   // 5 January 2001 and '-1' as the year 2001: these must not come back as 0 ("retry now").
-  it.each([['1.5'], ['-1'], ['+2'], ['2.5 minutes'], ['2015-10-21'], ['1e3']])('an unreadable value %j is undefined, not a date in 2001', value => {
-    expect(parseRetryAfter(value, NOW)).toBeUndefined()
-  })
+  it.each([['1.5'], ['-1'], ['+2'], ['2.5 minutes'], ['2015-10-21'], ['1e3']])(
+    'an unreadable value %j is undefined, not a date in 2001',
+    value => {
+      expect(parseRetryAfter(value, NOW)).toBeUndefined()
+    }
+  )
 })
 
 describe('describeBody', () => {
@@ -311,7 +328,12 @@ describe('describeBody', () => {
     ['plain text', 'Service Unavailable', 'text/plain', 'text/plain, 19 bytes: "Service Unavailable"'],
     ['whitespace collapsed', '  a \n\n\t b  ', 'text/plain', 'text/plain, 11 bytes: "a b"'],
     ['tags removed', '<p>Hello <b>there</b></p>', 'text/html', 'text/html, 25 bytes: "Hello there"'],
-    ['script and style removed with their content', '<script>steal()</script>x<STYLE>p{}</STYLE>y', 'text/html', 'text/html, 44 bytes: "x y"'],
+    [
+      'script and style removed with their content',
+      '<script>steal()</script>x<STYLE>p{}</STYLE>y',
+      'text/html',
+      'text/html, 44 bytes: "x y"'
+    ],
     ['only tags', '<html><body></body></html>', 'text/html', 'text/html, 26 bytes'],
     ['a 23-character run kept', 'a'.repeat(23), 'text/plain', `text/plain, 23 bytes: "${'a'.repeat(23)}"`],
     ['a 24-character run redacted', 'a'.repeat(24), 'text/plain', 'text/plain, 24 bytes: "[…]"'],
