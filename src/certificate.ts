@@ -33,6 +33,8 @@ export function parseCertificate(text: string): X509Certificate {
   }
 }
 
+const inDays = (days: number): string => (days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`)
+
 /**
  * The pre-flight check: a key that does not match the uploaded certificate is what Salesforce reports
  * as the opaque "invalid assertion", so it is refused here with both fingerprints; an expired or soon
@@ -57,7 +59,7 @@ export function checkCertificate(cert: X509Certificate, key: KeyObject, now: Dat
       'certificate from the key and upload it to the app.'
   } else if (daysLeft <= EXPIRY_WARNING_DAYS) {
     warning =
-      `The certificate expires on ${day} (in ${daysLeft} day${daysLeft === 1 ? '' : 's'}). Make a new ` +
+      `The certificate expires on ${day} (${inDays(daysLeft)}). Make a new ` +
       'certificate from the key and upload it to the app before then.'
   }
   return { expiresAt, warning }

@@ -8,7 +8,7 @@ export interface SummaryFacts {
   certificateExpiresAt?: string
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ')
 
 /** The step summary as Markdown: who logged in where. Built from non-secret facts only, never the token. */
 export function summaryMarkdown(f: SummaryFacts): string {

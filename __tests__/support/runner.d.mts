@@ -6,6 +6,7 @@ export const ACTION: {
   [key: string]: unknown
 }
 export const ENTRY: string
+export const ACTION_NODE: string
 export function parseCommandFile(text: string): Record<string, string>
 export function unescapeData(text: string): string
 

@@ -11,6 +11,8 @@ import { parse } from 'yaml'
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
 export const ENTRY = join(ROOT, ACTION.runs.main)
+/** The Node that runs the action: this one, or ACTION_NODE (e.g. a Node 24 binary, as runs.using says). */
+export const ACTION_NODE = process.env.ACTION_NODE || process.execPath
 
 /** The runner's names for inputs: spaces to underscores, upper case (hyphens stay). */
 const inputVar = name => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
@@ -69,7 +71,7 @@ export async function runStep({ inputs = {}, env = {}, state, post = false, time
 
   const entry = post ? join(ROOT, ACTION.runs.post ?? ACTION.runs.main) : ENTRY
   const started = Date.now()
-  const child = spawn(process.execPath, [entry], { env: childEnv, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(ACTION_NODE, [entry], { env: childEnv, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', d => (stdout += d))

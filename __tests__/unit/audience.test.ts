@@ -8,7 +8,7 @@ import {
   parseLoginUrl,
   resolveEndpoint
 } from '../../src/audience.js'
-import { ActionError } from '../../src/errors.js'
+import { thrown } from './fixtures.js'
 
 const PROD = 'https://login.salesforce.com'
 const TEST = 'https://test.salesforce.com'
@@ -19,16 +19,6 @@ const AUDIENCE_FIX =
 const LOGIN_FIX =
   'Use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL ' + '(https://yourdomain.my.salesforce.com).'
 const DOMAINS = 'salesforce.com, force.com, site.com, salesforce.mil, sfcrmproducts.cn'
-
-function thrown(fn: () => unknown): ActionError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(ActionError)
-    return e as ActionError
-  }
-  throw new Error('expected an ActionError, but nothing was thrown')
-}
 
 describe('the audience constants', () => {
   it('are the documented Salesforce audiences', () => {

@@ -30,7 +30,9 @@ const sha256Pairs = (der: Buffer): string => (createHash('sha256').update(der).d
 const spkiFingerprint = (publicKey: KeyObject): string => sha256Pairs(publicKey.export({ type: 'spki', format: 'der' }))
 /** The certificate's public key fingerprint as openssl reads the certificate. */
 const opensslFingerprint = (pem: string): string =>
-  sha256Pairs(createPublicKey(execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: pem })).export({ type: 'spki', format: 'der' }))
+  sha256Pairs(
+    createPublicKey(execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: pem })).export({ type: 'spki', format: 'der' })
+  )
 
 const FIX = 'Give the PEM certificate uploaded to the app (server.crt, beginning with -----BEGIN CERTIFICATE-----).'
 const NOT_PEM = `Input 'certificate' is not a PEM certificate (no -----BEGIN CERTIFICATE----- block found). ${FIX}`
@@ -69,7 +71,10 @@ describe('parseCertificate', () => {
     ['a PKCS#1 private key instead', rsa.pkcs1],
     ['base64 of a private key instead', b64(rsa.pkcs1)],
     ['a public key instead', rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string],
-    ['a certificate request instead', '-----BEGIN CERTIFICATE REQUEST-----\nMIICWjCCAUICAQAwFTETMBEGA1UEAwwKdW5pdC10ZXN0\n-----END CERTIFICATE REQUEST-----\n']
+    [
+      'a certificate request instead',
+      '-----BEGIN CERTIFICATE REQUEST-----\nMIICWjCCAUICAQAwFTETMBEGA1UEAwwKdW5pdC10ZXN0\n-----END CERTIFICATE REQUEST-----\n'
+    ]
   ])('refuses %s: no certificate block', (_name, text) => {
     expect(() => parseCertificate(text)).toThrow(ActionError)
     expect(() => parseCertificate(text)).toThrow(new ActionError(NOT_PEM))
@@ -139,7 +144,7 @@ describe('checkCertificate: the key', () => {
     ['an expired certificate (the mismatch is reported first)', dated, new Date('2031-01-01T00:00:00Z')]
   ])('refuses another key for %s, with both public key fingerprints', (_name, pem, now) => {
     const message =
-      "The private key does not match input 'certificate': Salesforce would refuse the login with \"invalid assertion\". " +
+      'The private key does not match input \'certificate\': Salesforce would refuse the login with "invalid assertion". ' +
       `Public key SHA-256 fingerprints: private key ${spkiFingerprint(other.publicKey)}, certificate ${opensslFingerprint(pem)}. ` +
       'Use the key the certificate was made from, or make a new certificate from this key and upload it to the app.'
     expect(() => checkCertificate(parseCertificate(pem), other.privateKey, now)).toThrow(ActionError)
@@ -161,7 +166,7 @@ describe('checkCertificate: the key', () => {
 
 describe('checkCertificate: expiry', () => {
   const soon = (days: number): string =>
-    `The certificate expires on 2030-06-15 (in ${days} day${days === 1 ? '' : 's'}). ` +
+    `The certificate expires on 2030-06-15 (${days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`}). ` +
     'Make a new certificate from the key and upload it to the app before then.'
   const EXPIRED =
     'The certificate expired on 2030-06-15. Salesforce may refuse logins with it at any time: make a new ' +

@@ -1,4 +1,6 @@
 // Throwaway keys for the unit tests, made at run time so no key material is ever committed.
+import { expect } from '@jest/globals'
+import { ActionError } from '../../src/errors.js'
 import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -97,4 +99,15 @@ export function keyMaterialIn(message: string, keyText: string): string[] {
     if (message.includes(run)) found.push(run)
   }
   return found
+}
+
+/** Runs `fn`, expecting an ActionError (a user-facing refusal), and returns it for its message. */
+export function thrown(fn: () => unknown): ActionError {
+  try {
+    fn()
+  } catch (e) {
+    expect(e).toBeInstanceOf(ActionError)
+    return e as ActionError
+  }
+  throw new Error('expected an ActionError, but nothing was thrown')
 }

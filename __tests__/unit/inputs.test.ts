@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { ActionError, SECRETS_HINT } from '../../src/errors.js'
+import { SECRETS_HINT } from '../../src/errors.js'
 import { readInputs, type GetInput } from '../../src/inputs.js'
+import { thrown } from './fixtures.js'
 
 // Placeholder text: readInputs only routes the key, it never parses it.
 const KEY = '-----BEGIN PRIVATE KEY-----\nplaceholder\n-----END PRIVATE KEY-----\n'
@@ -20,16 +21,6 @@ const from =
   (overrides: Record<string, string>): GetInput =>
   name =>
     ({ ...BASE, ...overrides })[name] ?? ''
-
-function thrown(fn: () => unknown): ActionError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(ActionError)
-    return e as ActionError
-  }
-  throw new Error('expected an ActionError, but nothing was thrown')
-}
 
 describe('readInputs', () => {
   it('reads the identity, key and endpoint inputs', () => {
