@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SANDBOX_AUDIENCE } from './support/fake-salesforce.mjs'
@@ -11,7 +11,7 @@ let f: Fixture
 beforeAll(async () => {
   f = await setUp()
 })
-afterAll(() => f.server.close())
+afterAll(() => f.close())
 
 function expectSuccess(r: StepResult): void {
   expect(r.errors).toEqual([])
@@ -127,11 +127,15 @@ describe('a successful login', () => {
 
   it('reads private-key-file relative to the workspace, and masks the key lines it read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-ws-'))
-    writeFileSync(join(dir, 'server.key'), f.identity.pkcs1)
-    const r = await f.step({ 'private-key': '', 'private-key-file': 'server.key' }, { dir })
-    expectSuccess(r)
-    const bodyLine = f.identity.pkcs1.split('\n')[1]
-    expect(r.masks).toContain(bodyLine)
+    try {
+      writeFileSync(join(dir, 'server.key'), f.identity.pkcs1)
+      const r = await f.step({ 'private-key': '', 'private-key-file': 'server.key' }, { dir })
+      expectSuccess(r)
+      const bodyLine = f.identity.pkcs1.split('\n')[1]
+      expect(r.masks).toContain(bodyLine)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('masks every decoded line of a key that arrived base64-encoded', async () => {

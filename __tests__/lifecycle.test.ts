@@ -8,7 +8,7 @@ let f: Fixture
 beforeAll(async () => {
   f = await setUp()
 })
-afterAll(() => f.server.close())
+afterAll(() => f.close())
 
 const revokeRequests = (): number => f.server.requests.filter(r => r.path === '/services/oauth2/revoke').length
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { PRODUCTION_AUDIENCE, SANDBOX_AUDIENCE } from './support/fake-salesforce.mjs'
 import { setUp, type Fixture, type StepResult } from './support/harness.js'
 import { testTlsIdentity } from './support/keys.mjs'
@@ -27,7 +27,8 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await proxy.close()
-  await f.server.close()
+  await f.close()
+  rmSync(dirname(caFile), { recursive: true, force: true })
 })
 
 async function viaProxy(

@@ -9,7 +9,7 @@ beforeAll(async () => {
   other = await startFakeSalesforce()
 })
 afterAll(async () => {
-  await f.server.close()
+  await f.close()
   await other.close()
 })
 

@@ -4,7 +4,7 @@ import { expect } from '@jest/globals'
 import { createPrivateKey, randomUUID } from 'node:crypto'
 import { startFakeSalesforce, type FakeSalesforce, type FakeSalesforceOptions } from './fake-salesforce.mjs'
 import { makeIdentity, selfSignedCertificate, type Identity } from './keys.mjs'
-import { findLeaks, runStep, type StepOptions, type StepResult } from './runner.mjs'
+import { findLeaks, removeStepFolders, runStep, type StepOptions, type StepResult } from './runner.mjs'
 
 export type Server = FakeSalesforce
 export type { StepOptions, StepResult }
@@ -43,6 +43,8 @@ export interface Fixture {
   step(inputs?: Record<string, string>, options?: StepOptions): Promise<StepResult>
   /** Runs the post step after `main`, with the state it saved and the same inputs, as the runner does. */
   post(main: StepResult, inputs?: Record<string, string>): Promise<StepResult>
+  /** Stops the server and removes the step folders. */
+  close(): Promise<void>
 }
 
 export async function setUp(serverOptions: FakeSalesforceOptions = {}): Promise<Fixture> {
@@ -68,7 +70,11 @@ export async function setUp(serverOptions: FakeSalesforceOptions = {}): Promise<
     assertNoLeaks(server, result)
     return result
   }
-  return { server, identity, clientId, step, post }
+  const close = async (): Promise<void> => {
+    await server.close()
+    removeStepFolders()
+  }
+  return { server, identity, clientId, step, post, close }
 }
 
 /** Fails the test if any key line, passphrase, assertion or token shows outside an ::add-mask:: line. */

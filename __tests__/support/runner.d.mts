@@ -35,3 +35,4 @@ export interface StepResult {
 }
 export function runStep(options?: StepOptions): Promise<StepResult>
 export function findLeaks(result: StepResult, secrets: string[]): string[]
+export function removeStepFolders(): void

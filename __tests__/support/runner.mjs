@@ -2,7 +2,7 @@
 // filled in, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV / GITHUB_STEP_SUMMARY files, STATE_* for the post
 // step, and workflow commands (::add-mask:: and friends) read from stdout.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +13,14 @@ export const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
 export const ENTRY = join(ROOT, ACTION.runs.main)
 /** The Node that runs the action: this one, or ACTION_NODE (e.g. a Node 24 binary, as runs.using says). */
 export const ACTION_NODE = process.env.ACTION_NODE || process.execPath
+
+/** Step folders runStep made (outputs, state, summaries of throwaway logins), until removeStepFolders(). */
+const made = []
+
+/** Removes every step folder runStep made in this process. */
+export function removeStepFolders() {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+}
 
 /** The runner's names for inputs: spaces to underscores, upper case (hyphens stay). */
 const inputVar = name => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
@@ -47,6 +55,7 @@ export async function runStep({ inputs = {}, env = {}, state, post = false, time
     if (!(name in ACTION.inputs)) throw new Error(`action.yml has no input '${name}'`)
   }
   const work = dir ?? mkdtempSync(join(tmpdir(), 'sf-jwt-step-'))
+  if (!dir) made.push(work)
   const files = {
     GITHUB_OUTPUT: join(work, 'output'),
     GITHUB_STATE: join(work, post ? 'post-state' : 'state'),
