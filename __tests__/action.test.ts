@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SANDBOX_AUDIENCE } from './support/fake-salesforce.mjs'
@@ -135,6 +135,36 @@ describe('a successful login', () => {
       expect(r.masks).toContain(bodyLine)
     } finally {
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('resolves a relative private-key-file from GITHUB_WORKSPACE, not the working directory', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'sf-jwt-ws-'))
+    try {
+      writeFileSync(join(ws, 'server.key'), f.identity.pkcs1)
+      const r = await f.step({ 'private-key': '', 'private-key-file': 'server.key' }, { env: { GITHUB_WORKSPACE: ws } })
+      expect(r.errors).toEqual([])
+      expect(r.code).toBe(0)
+    } finally {
+      rmSync(ws, { recursive: true, force: true })
+    }
+  })
+
+  it('never writes the key to disk (workspace, RUNNER_TEMP, TMPDIR)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'sf-jwt-tmpdir-'))
+    try {
+      const r = await f.step({}, { env: { TMPDIR: tmp, TMP: tmp, TEMP: tmp } })
+      expect(r.code).toBe(0)
+      const keyLines = f.identity.pkcs8.trim().split('\n').slice(1, -1)
+      for (const dir of [r.dir, tmp]) {
+        for (const path of (readdirSync(dir, { recursive: true }) as string[]).map(p => join(dir, p))) {
+          if (!statSync(path).isFile()) continue
+          const text = readFileSync(path, 'latin1')
+          expect(`${path}: ${keyLines.some(line => text.includes(line))}`).toBe(`${path}: false`)
+        }
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
     }
   })
 

@@ -182,6 +182,45 @@ describe('allowed-org-ids', () => {
     ])
   })
 
+  it("says so when revoking the wrong org's token fails, and leaves it to the post step with revoke-token", async () => {
+    f.server.revokeFails = true
+    try {
+      const plain = await f.step({ 'allowed-org-ids': '00D000000000001AAA' })
+      expect(plain.code).toBe(1)
+      expect(plain.outputs).toEqual({})
+      expect(plain.errors[0]).toContain(
+        'Revoking that token failed (HTTP 503 server_error: scripted revoke failure); it expires with the session.'
+      )
+      const main = await f.step({ 'allowed-org-ids': '00D000000000001AAA', 'revoke-token': 'true' })
+      expect(main.errors[0]).toContain(
+        'Revoking that token failed (HTTP 503 server_error: scripted revoke failure); the post step tries again.'
+      )
+      const token = f.server.tokens.at(-1)!
+      f.server.revokeFails = false
+      const post = await f.post(main, { 'allowed-org-ids': '00D000000000001AAA', 'revoke-token': 'true' })
+      expect(post.code).toBe(0)
+      expect(f.server.revoked).toContain(token)
+    } finally {
+      f.server.revokeFails = false
+    }
+  })
+
+  it('fails closed when the answer has no identity URL: the org cannot be checked', async () => {
+    const token = `${f.server.orgId.slice(0, 15)}!ARnoIdentityUrl0123456789abcdefghijklmnop`
+    rememberSecret(token)
+    f.server.fault({
+      raw: {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ access_token: token, instance_url: 'https://acme.my.salesforce.com', token_type: 'Bearer' })
+      }
+    })
+    const r = await f.step({ 'allowed-org-ids': f.server.orgId })
+    expect(r.code).toBe(1)
+    expect(r.outputs).toEqual({})
+    expect(r.errors[0]).toMatch(/^Logged in to org \(unknown: no identity URL in the answer\)/)
+  })
+
   it('refuses a list holding something that is not an org id, before any request', async () => {
     const before = f.server.requests.length
     const r = await f.step({ 'allowed-org-ids': `${f.server.orgId}, 005000000000001` })
@@ -199,6 +238,12 @@ describe('export-env', () => {
     const post = await f.post(main, { 'export-env': 'true' })
     expect(post.code).toBe(0)
     expect(post.env).toEqual({ SF_ACCESS_TOKEN: '', SF_ORG_INSTANCE_URL: '' })
+  })
+
+  it('exports nothing unless export-env is on, whatever else is on', async () => {
+    const r = await f.step({ 'revoke-token': 'true', certificate: f.identity.certificate })
+    expect(r.code).toBe(0)
+    expect(r.env).toEqual({})
   })
 
   it('exports nothing by default', async () => {

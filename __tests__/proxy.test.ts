@@ -98,6 +98,15 @@ describe('through an HTTPS proxy (CONNECT tunnel, TLS to the real host)', () => 
     expect(requests).toBe(1)
   })
 
+  it('honours lower-case no_proxy', async () => {
+    const { r, connects } = await viaProxy(
+      { 'login-url': `https://acme.my.salesforce.com:${f.server.port}` },
+      { no_proxy: 'acme.my.salesforce.com' }
+    )
+    expect(r.code).toBe(0)
+    expect(connects).toEqual([])
+  })
+
   it('without the proxy CA in NODE_EXTRA_CA_CERTS, fails once with the fix', async () => {
     const { r, requests } = await viaProxy({ 'login-url': '' }, { NODE_EXTRA_CA_CERTS: '' })
     expect(r.code).toBe(1)

@@ -110,6 +110,27 @@ describe('transient faults are retried, each time with a fresh assertion', () =>
     expect(r.durationMs).toBeLessThan(2 * 1000 + 1000 + 2500)
   })
 
+  it('signs each retry afresh: a new jti and a later exp', async () => {
+    f.server.fault({ status: 429, headers: { 'retry-after': '2' }, body: { message: 'slow down' } })
+    const r = await f.step()
+    expect(r.code).toBe(0)
+    const [first, second] = f.server
+      .tokenRequests()
+      .slice(-2)
+      .map(q => JSON.parse(Buffer.from(q.form.assertion.split('.')[1], 'base64url').toString()) as { exp: number; jti: string })
+    expect(second.jti).not.toBe(first.jti)
+    expect(second.exp - first.exp).toBeGreaterThanOrEqual(2)
+  })
+
+  it('bounds each attempt from connect to last byte: a server that trickles forever still times out', async () => {
+    f.server.fault({ drip: 200 }, { drip: 200 })
+    const { r, requests } = await attempt({ 'max-attempts': '2', 'request-timeout-seconds': '1' })
+    expect(r.code).toBe(1)
+    expect(requests).toBe(2)
+    expect(r.errors[0]).toMatch(/failed after 2 attempts; the last one: .*timed out after 1 s/)
+    expect(r.durationMs).toBeLessThan(2 * 1000 + 1000 + 2500)
+  })
+
   it('retries a refused connection, then names it', async () => {
     const closed = await startFakeSalesforce()
     const url = closed.url

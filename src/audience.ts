@@ -43,7 +43,8 @@ function parseUrl(input: string, value: string, fix: string): URL {
   try {
     url = new URL(value)
   } catch {
-    throw inputError(input, `is not a URL ('${value}')`, fix)
+    // Echoed only without '@': an unparseable URL may still carry user:password.
+    throw inputError(input, value.includes('@') ? 'is not a URL' : `is not a URL ('${value}')`, fix)
   }
   if (url.username || url.password || url.search || url.hash) {
     throw inputError(input, `must not carry credentials, a query or a fragment ('${url.origin}...')`, fix)

@@ -31,6 +31,13 @@ function readKeyText(source: Inputs['keySource']): string {
   }
 }
 
+/** Hands the token to the post step, which revokes it at the end of the job. */
+function saveForRevocation(token: string, loginUrl: string, timeoutMs: number): void {
+  core.saveState(STATE.token, token)
+  core.saveState(STATE.loginUrl, loginUrl)
+  core.saveState(STATE.timeoutMs, String(timeoutMs))
+}
+
 /** The main step: inputs, key, pre-flight, exchange, guard, outputs; masking always comes first. */
 export async function login(): Promise<void> {
   const passphrase = core.getInput('private-key-passphrase')
@@ -67,10 +74,13 @@ export async function login(): Promise<void> {
 
   if (!isOrgAllowed(orgId, inputs.allowedOrgIds)) {
     const failed = await revokeToken(postForm, endpoint.loginUrl, token.access_token, timeoutMs)
+    if (failed && inputs.revokeToken) saveForRevocation(token.access_token, endpoint.loginUrl, timeoutMs)
     throw new ActionError(
       `Logged in to org ${orgId || '(unknown: no identity URL in the answer)'} at ${token.instance_url}, which is not in ` +
         `'allowed-org-ids' (${inputs.allowedOrgIds.join(', ')}). ` +
-        (failed ? `Revoking that token failed (${failed}); it expires with the session. ` : 'The token was revoked. ') +
+        (failed
+          ? `Revoking that token failed (${failed}); ${inputs.revokeToken ? 'the post step tries again' : 'it expires with the session'}. `
+          : 'The token was revoked. ') +
         "No outputs were set. Check 'login-url' and 'username', or add the org to 'allowed-org-ids'."
     )
   }
@@ -89,11 +99,7 @@ export async function login(): Promise<void> {
     core.exportVariable('SF_ORG_INSTANCE_URL', token.instance_url)
     core.saveState(STATE.exported, 'true')
   }
-  if (inputs.revokeToken) {
-    core.saveState(STATE.token, token.access_token)
-    core.saveState(STATE.loginUrl, endpoint.loginUrl)
-    core.saveState(STATE.timeoutMs, String(timeoutMs))
-  }
+  if (inputs.revokeToken) saveForRevocation(token.access_token, endpoint.loginUrl, timeoutMs)
   if (inputs.jobSummary && process.env.GITHUB_STEP_SUMMARY) {
     const facts = { username: inputs.username, userId, orgId, instanceUrl: token.instance_url, ...endpoint }
     await core.summary.addRaw(summaryMarkdown({ ...facts, certificateExpiresAt: expiresAt })).write()

@@ -26,6 +26,7 @@ export type Fault =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { reset: true }
   | { hang: true }
+  | { drip: number }
   | { raw: { status: number; headers?: Record<string, string>; body?: string; truncateAfter?: number } }
 
 export interface FakeSalesforce {

@@ -92,6 +92,13 @@ export async function startFakeSalesforce(options = {}) {
       return true
     }
     if (fault.hang) return true
+    if (fault.drip) {
+      // Answers at once, then trickles a byte every `drip` ms and never finishes: only a deadline ends it.
+      res.writeHead(200, { 'content-type': 'application/json' })
+      const timer = setInterval(() => res.write(' '), fault.drip)
+      res.on('close', () => clearInterval(timer))
+      return true
+    }
     if (fault.raw) {
       res.writeHead(fault.raw.status, fault.raw.headers ?? {})
       if (fault.raw.truncateAfter !== undefined) {

@@ -155,6 +155,7 @@ describe('parseLoginUrl', () => {
     ['ftp://localhost', "must be an https URL, not ftp:// ('ftp://localhost')"],
     ['login.salesforce.com', "is not a URL ('login.salesforce.com')"],
     ['acme.my.salesforce.com/', "is not a URL ('acme.my.salesforce.com/')"],
+    ['https://user:secret@', 'is not a URL'],
     [
       'https://login.salesforce.com.evil.example',
       `is not a Salesforce host ('login.salesforce.com.evil.example'); the signed assertion is only ever sent to ${DOMAINS} or their subdomains`
