@@ -225,6 +225,16 @@ describe('bad input is refused before any request', () => {
     ['both key inputs', { 'private-key-file': 'server.key' }, /^Inputs 'private-key' and 'private-key-file' are both set/],
     ['neither key input', { 'private-key': '' }, /^Input 'private-key' is empty and 'private-key-file' is not set.*forks/],
     [
+      'key text given as private-key-file (not echoed)',
+      { 'private-key': '', 'private-key-file': 'KEYTEXT' },
+      /^Input 'private-key-file' holds what looks like key text, not a path \(not shown here\)\. Pass the key from a secret through 'private-key'/
+    ],
+    [
+      'a Lightning page as login-url',
+      { 'login-url': 'https://acme.lightning.force.com/lightning/page/home' },
+      /^Input 'login-url' is a Lightning Experience address \('acme.lightning.force.com'\), not a login host\. Use the My Domain URL, e\.g\. https:\/\/acme\.my\.salesforce\.com\./
+    ],
+    [
       'a missing key file',
       { 'private-key': '', 'private-key-file': 'nope/server.key' },
       /^Input 'private-key-file' names 'nope\/server.key', which could not be read \(ENOENT/
@@ -269,18 +279,13 @@ describe('bad input is refused before any request', () => {
     ],
     ['an http audience', { audience: 'http://login.salesforce.com' }, /^Input 'audience' must be an https URL/]
   ])('%s', async (_name, inputs, message) => {
-    const resolved = Object.fromEntries(
-      Object.entries(inputs).map(([k, v]) => [
-        k,
-        v === 'CERT'
-          ? f.identity.certificate
-          : v === 'PUBLIC'
-            ? (f.identity.publicKey.export({ type: 'spki', format: 'pem' }) as string)
-            : v === 'ENCRYPTED'
-              ? encrypted()
-              : v
-      ])
-    )
+    const placeholders: Record<string, () => string> = {
+      CERT: () => f.identity.certificate,
+      PUBLIC: () => f.identity.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+      ENCRYPTED: encrypted,
+      KEYTEXT: () => f.identity.pkcs8
+    }
+    const resolved = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, placeholders[v]?.() ?? v]))
     const before = f.server.requests.length
     const r = await f.step(resolved)
     expect(r.code).toBe(1)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 import { ACTION, ROOT } from './support/runner.mjs'
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
@@ -60,5 +61,32 @@ describe('the README matches action.yml', () => {
   it('gives exactly npm ci, then npm test, as the development set-up', () => {
     const dev = readme.split('\n## Development\n')[1]
     expect(dev.split('```')[1]).toBe('sh\nnpm ci\nnpm test\n')
+  })
+})
+
+describe('every workflow shown is valid YAML', () => {
+  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m, i) => [`README block ${i + 1}`, m[1]])
+  const files = ['docs/examples', '.github/workflows'].flatMap(dir =>
+    readdirSync(join(ROOT, dir)).map(name => [`${dir}/${name}`, readFileSync(join(ROOT, dir, name), 'utf8')])
+  )
+  it.each([...blocks, ...files, ['.github/dependabot.yml', readFileSync(join(ROOT, '.github/dependabot.yml'), 'utf8')]])(
+    '%s',
+    (_name, text) => {
+      expect(() => parse(text)).not.toThrow()
+    }
+  )
+
+  it('the examples use only inputs the action has', () => {
+    let checked = 0
+    for (const [name, text] of [...blocks, ...files]) {
+      const uses = [...text.matchAll(/uses: your-org\/salesforce-jwt-auth-action@v1\n(?:.*\n)*?\s+with:\n((?:\s{6,}[a-z-]+:.*\n)+)/g)]
+      for (const m of uses) {
+        for (const key of m[1].matchAll(/^\s+([a-z-]+):/gm)) {
+          expect(`${name}: ${key[1]} ${key[1] in ACTION.inputs}`).toBe(`${name}: ${key[1]} true`)
+          checked++
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(40)
   })
 })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { PRODUCTION_AUDIENCE, SANDBOX_AUDIENCE } from './support/fake-salesforce.mjs'
@@ -10,8 +11,16 @@ import { ROOT } from './support/runner.mjs'
 
 // A local TLS server stands in for Salesforce's hosts, with a certificate from a test CA that Node
 // trusts only through NODE_EXTRA_CA_CERTS (as behind a TLS-inspecting proxy). Host names are resolved to
-// 127.0.0.1 inside the action's process, so nothing leaves this machine.
-const HOSTS = ['login.salesforce.com', 'test.salesforce.com', 'acme.my.salesforce.com', 'acme--uat.sandbox.my.salesforce.com']
+// 127.0.0.1 inside the action's process, so nothing leaves this machine. Each host accepts the audiences
+// Salesforce's does.
+const MY_DOMAIN = 'https://acme.my.salesforce.com'
+const SANDBOX_MY_DOMAIN = 'https://acme--uat.sandbox.my.salesforce.com'
+const AUDIENCES_BY_HOST = {
+  'login.salesforce.com': [PRODUCTION_AUDIENCE],
+  'test.salesforce.com': [SANDBOX_AUDIENCE],
+  'acme.my.salesforce.com': [PRODUCTION_AUDIENCE, MY_DOMAIN],
+  'acme--uat.sandbox.my.salesforce.com': [SANDBOX_AUDIENCE, SANDBOX_MY_DOMAIN]
+}
 
 let f: Fixture
 let proxy: ConnectProxy
@@ -19,8 +28,8 @@ let caFile: string
 const loopback = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
 
 beforeAll(async () => {
-  const tls = testTlsIdentity(HOSTS)
-  f = await setUp({ tls: { key: tls.key, cert: tls.cert } })
+  const tls = testTlsIdentity(Object.keys(AUDIENCES_BY_HOST))
+  f = await setUp({ tls: { key: tls.key, cert: tls.cert }, audiencesByHost: AUDIENCES_BY_HOST })
   proxy = await startConnectProxy(f.server.port)
   caFile = join(mkdtempSync(join(tmpdir(), 'sf-jwt-ca-')), 'ca.crt')
   writeFileSync(caFile, tls.ca)
@@ -43,6 +52,8 @@ async function viaProxy(
   return { r, connects: proxy.connects.slice(c0).map(c => c.target), requests: f.server.tokenRequests().length - q0 }
 }
 
+const lastClaims = (): { aud: string } => f.server.tokenRequests().at(-1)!.claims!
+
 describe('through an HTTPS proxy (CONNECT tunnel, TLS to the real host)', () => {
   it('logs in at the default login URL through HTTPS_PROXY', async () => {
     const { r, connects, requests } = await viaProxy({ 'login-url': '' })
@@ -51,60 +62,55 @@ describe('through an HTTPS proxy (CONNECT tunnel, TLS to the real host)', () => 
     expect(connects).toEqual(['login.salesforce.com:443'])
     expect(requests).toBe(1)
     expect(f.server.tokenRequests().at(-1)!.headers.host).toBe('login.salesforce.com')
-    expect(f.server.tokenRequests().at(-1)!.claims!.aud).toBe(PRODUCTION_AUDIENCE)
+    expect(lastClaims().aud).toBe(PRODUCTION_AUDIENCE)
   })
 
   it('honours lower-case https_proxy', async () => {
-    const { r, connects } = await viaProxy({ 'login-url': 'https://acme.my.salesforce.com' }, { HTTPS_PROXY: '', https_proxy: proxy.url })
+    const { r, connects } = await viaProxy({ 'login-url': MY_DOMAIN }, { HTTPS_PROXY: '', https_proxy: proxy.url })
     expect(r.code).toBe(0)
     expect(connects).toEqual(['acme.my.salesforce.com:443'])
   })
 
-  it('derives the sandbox: audience sandbox goes to test.salesforce.com', async () => {
-    f.server.audiences = [SANDBOX_AUDIENCE]
-    try {
-      const { r, connects } = await viaProxy({ 'login-url': '', audience: 'sandbox' })
-      expect(r.code).toBe(0)
-      expect(connects).toEqual(['test.salesforce.com:443'])
-      expect(f.server.tokenRequests().at(-1)!.claims!.aud).toBe(SANDBOX_AUDIENCE)
-    } finally {
-      f.server.audiences = [PRODUCTION_AUDIENCE]
-    }
+  it('sends proxy credentials from the proxy URL', async () => {
+    const { r } = await viaProxy({ 'login-url': MY_DOMAIN }, { HTTPS_PROXY: proxy.url.replace('http://', 'http://ci-user:p%40ss@') })
+    expect(r.code).toBe(0)
+    expect(proxy.connects.at(-1)!.authorization).toBe(`Basic ${Buffer.from('ci-user:p@ss').toString('base64')}`)
+    expect(r.stderr).toBe('')
+  })
+
+  it('audience: sandbox goes to test.salesforce.com, which accepts only the sandbox audience', async () => {
+    const { r, connects } = await viaProxy({ 'login-url': '', audience: 'sandbox' })
+    expect(r.code).toBe(0)
+    expect(connects).toEqual(['test.salesforce.com:443'])
+    expect(lastClaims().aud).toBe(SANDBOX_AUDIENCE)
+  })
+
+  it('the production audience at test.salesforce.com is refused by that host', async () => {
+    const { r, connects } = await viaProxy({ 'login-url': 'https://test.salesforce.com', audience: 'production' })
+    expect(r.code).toBe(1)
+    expect(connects).toEqual(['test.salesforce.com:443'])
+    expect(r.errors[0]).toContain('error "invalid_grant", error_description "audience is invalid".')
   })
 
   it("derives the sandbox audience from a sandbox's My Domain", async () => {
-    f.server.audiences = [SANDBOX_AUDIENCE]
-    try {
-      const { r, connects } = await viaProxy({ 'login-url': 'https://acme--uat.sandbox.my.salesforce.com/' })
-      expect(r.code).toBe(0)
-      expect(connects).toEqual(['acme--uat.sandbox.my.salesforce.com:443'])
-      expect(r.visible).toContain(
-        'Requesting a token from https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token for deploy@acme.example (audience https://test.salesforce.com).'
-      )
-    } finally {
-      f.server.audiences = [PRODUCTION_AUDIENCE]
-    }
+    const { r, connects } = await viaProxy({ 'login-url': `${SANDBOX_MY_DOMAIN}/` })
+    expect(r.code).toBe(0)
+    expect(connects).toEqual(['acme--uat.sandbox.my.salesforce.com:443'])
+    expect(r.visible).toContain(
+      `Requesting a token from ${SANDBOX_MY_DOMAIN}/services/oauth2/token for deploy@acme.example (audience https://test.salesforce.com).`
+    )
   })
 
-  it('bypasses the proxy for hosts in NO_PROXY', async () => {
-    const port = f.server.port
-    const { r, connects, requests } = await viaProxy(
-      { 'login-url': `https://login.salesforce.com:${port}` },
-      { NO_PROXY: '.salesforce.com' }
-    )
+  it.each([
+    ['.salesforce.com', 'NO_PROXY'],
+    ['salesforce.com', 'NO_PROXY'],
+    ['login.salesforce.com', 'no_proxy']
+  ])('bypasses the proxy for %s in %s', async (value, name) => {
+    const { r, connects, requests } = await viaProxy({ 'login-url': `https://login.salesforce.com:${f.server.port}` }, { [name]: value })
     expect(r.errors).toEqual([])
     expect(r.code).toBe(0)
     expect(connects).toEqual([])
     expect(requests).toBe(1)
-  })
-
-  it('honours lower-case no_proxy', async () => {
-    const { r, connects } = await viaProxy(
-      { 'login-url': `https://acme.my.salesforce.com:${f.server.port}` },
-      { no_proxy: 'acme.my.salesforce.com' }
-    )
-    expect(r.code).toBe(0)
-    expect(connects).toEqual([])
   })
 
   it('without the proxy CA in NODE_EXTRA_CA_CERTS, fails once with the fix', async () => {
@@ -113,5 +119,35 @@ describe('through an HTTPS proxy (CONNECT tunnel, TLS to the real host)', () => 
     expect(requests).toBe(0)
     expect(r.errors[0]).toMatch(/TLS certificate could not be verified.*NODE_EXTRA_CA_CERTS/)
     expect(r.visible).not.toMatch(/^Attempt \d/m)
+  })
+
+  it('a proxy that accepts the connection but never answers CONNECT cannot hang the step', async () => {
+    const sockets = new Set<net.Socket>()
+    const silent = net.createServer(s => sockets.add(s))
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (silent.address() as net.AddressInfo).port
+      const { r } = await viaProxy(
+        { 'login-url': '', 'max-attempts': '2', 'request-timeout-seconds': '1' },
+        { HTTPS_PROXY: `http://127.0.0.1:${port}` }
+      )
+      expect(r.code).toBe(1)
+      expect(r.errors[0]).toMatch(/failed after 2 attempts; the last one: .*timed out after 1 s/)
+      // 2 attempts x 1 s + at most 1 s of backoff + the 0.5 s exit grace, plus process start-up.
+      expect(r.durationMs).toBeLessThan(2 * 1000 + 1000 + 500 + 2500)
+    } finally {
+      for (const s of sockets) s.destroy()
+      silent.close()
+    }
+  })
+
+  it('a proxy that refuses connections is named as the cause', async () => {
+    const closed = net.createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as net.AddressInfo).port
+    await new Promise(resolve => closed.close(resolve))
+    const { r } = await viaProxy({ 'login-url': '', 'max-attempts': '1' }, { HTTPS_PROXY: `http://127.0.0.1:${port}` })
+    expect(r.code).toBe(1)
+    expect(r.errors[0]).toMatch(/ECONNREFUSED: could not reach the proxy \(HTTPS_PROXY\)/)
   })
 })

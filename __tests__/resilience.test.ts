@@ -69,6 +69,18 @@ describe('transient faults are retried, each time with a fresh assertion', () =>
     expect(retryLines(r)[0]).toContain(`failed: HTTP ${status};`)
   })
 
+  it("retries a 429 that carries an OAuth error, then quotes Salesforce's words and the fix", async () => {
+    const body = { error: 'invalid_grant', error_description: 'login rate exceeded' }
+    f.server.fault({ status: 429, body }, { status: 429, body })
+    const { r, requests } = await attempt({ 'max-attempts': '2' })
+    expect(r.code).toBe(1)
+    expect(requests).toBe(2)
+    expect(r.errors[0]).toContain(
+      'failed after 2 attempts; the last one: Salesforce refused the login (HTTP 429): error "invalid_grant", error_description "login rate exceeded".'
+    )
+    expect(r.errors[0]).toContain('once per job')
+  })
+
   it('honours Retry-After on a 429', async () => {
     f.server.fault({ status: 429, headers: { 'retry-after': '2' }, body: { message: 'slow down' } })
     const { r, requests } = await attempt()

@@ -91,6 +91,14 @@ export function parseLoginUrl(value: string): string | undefined {
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
     throw inputError('login-url', `must be an https URL, not ${url.protocol}// ('${url.origin}')`, fix)
   }
+  const lightning = /^([a-z0-9-]+)\.lightning\.force\.com$/i.exec(url.hostname)
+  if (lightning) {
+    throw inputError(
+      'login-url',
+      `is a Lightning Experience address ('${url.hostname}'), not a login host`,
+      `Use the My Domain URL, e.g. https://${lightning[1]}.my.salesforce.com.`
+    )
+  }
   if (!local && !isSalesforceHost(url.hostname)) {
     throw inputError(
       'login-url',

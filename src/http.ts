@@ -49,14 +49,15 @@ function readBody(message: IncomingMessage): Promise<string> {
   })
 }
 
-function toTransportError(err: unknown, timeoutMs: number, timedOut: boolean): TransportError {
+function toTransportError(err: unknown, timeoutMs: number): TransportError {
   if (err instanceof TransportError) return err
-  if (timedOut) return new TransportError('ETIMEDOUT', `timed out after ${timeoutMs / 1000} s`)
   const e = err as { code?: string; message?: string }
   const message = String(e.message ?? err)
   if (/^Request timeout/.test(message)) return new TransportError('ETIMEDOUT', `timed out after ${timeoutMs / 1000} s`)
   const tunnel = /tunneling socket could not be established, statusCode=(\d+)/.exec(message)
   if (tunnel) return new TransportError('EPROXY', `the proxy refused the connection (HTTP ${tunnel[1]})`)
+  const unreachable = /tunneling socket could not be established, cause=.*?\b(E[A-Z_]+)/.exec(message)
+  if (unreachable) return new TransportError(unreachable[1], `${unreachable[1]}: could not reach the proxy (HTTPS_PROXY)`)
   const code = e.code ?? 'ERROR'
   return new TransportError(code, `${code}: ${message.replace(/\s+/g, ' ').slice(0, 200)}`)
 }
@@ -73,20 +74,28 @@ export const postForm: PostForm = async (url, form, timeoutMs) => {
     keepAlive: false,
     socketTimeout: timeoutMs
   })
-  let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, timeoutMs)
-  try {
+  const exchange = (async (): Promise<HttpResponse> => {
     const res = await client.post(url, new URLSearchParams(form).toString(), {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json'
     })
     const body = await readBody(res.message)
     return { status: res.message.statusCode ?? 0, headers: res.message.headers, body }
+  })()
+  // The deadline wins whatever the request is doing: a proxy that never answers CONNECT leaves the request
+  // without a socket, so neither the abort signal nor socketTimeout can end it.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort()
+      reject(new TransportError('ETIMEDOUT', `timed out after ${timeoutMs / 1000} s`))
+    }, timeoutMs)
+  })
+  exchange.catch(() => undefined) // settled later by the abort, after the deadline has answered
+  try {
+    return await Promise.race([exchange, deadline])
   } catch (err) {
-    throw toTransportError(err, timeoutMs, timedOut)
+    throw toTransportError(err, timeoutMs)
   } finally {
     clearTimeout(timer)
     client.dispose()

@@ -71,6 +71,12 @@ export function readInputs(get: GetInput): Inputs {
         SECRETS_HINT
     )
   }
+  if (file !== '' && (file.includes('-----BEGIN') || /[\r\n]/.test(file) || file.length > 1024)) {
+    throw new ActionError(
+      "Input 'private-key-file' holds what looks like key text, not a path (not shown here). Pass the key from a " +
+        "secret through 'private-key' instead, and keep 'private-key-file' for the path of a key file."
+    )
+  }
   return {
     clientId,
     username,

@@ -44,7 +44,7 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, policy:
       if (n >= policy.maxAttempts) {
         throw new AttemptError(
           `The token request failed after ${n} attempt${n === 1 ? '' : 's'}; the last one: ${err.message} ` +
-            "Salesforce may be briefly unavailable: re-run the job, or raise 'max-attempts' / 'request-timeout-seconds'.",
+            "This kind of failure is usually temporary: re-run the job, or raise 'max-attempts' / 'request-timeout-seconds'.",
           err.reason,
           false
         )

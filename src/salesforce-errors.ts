@@ -93,15 +93,25 @@ const CATALOGUE: Entry[] = [
   }
 ]
 
+function findEntry(error: string, description: string): Entry | undefined {
+  const desc = description.toLowerCase()
+  return (
+    CATALOGUE.find(e => (e.error === undefined || e.error === error) && desc.includes(e.description)) ??
+    CATALOGUE.find(e => e.error !== undefined && e.error === error)
+  )
+}
+
+/** True for a refusal the catalogue knows, so even a retried status (429) can be explained with its fix. */
+export function isKnownRefusal(error: string, description: string): boolean {
+  return findEntry(error, description) !== undefined
+}
+
 /**
  * The one message for a refusal: Salesforce's own words verbatim (what users search for), then the fix.
  */
 export function explainOAuthError(status: number, error: string, description: string, ctx: LoginContext): string {
   const said = `Salesforce refused the login (HTTP ${status}): error "${error}", error_description "${description}".`
-  const desc = description.toLowerCase()
-  const entry =
-    CATALOGUE.find(e => (e.error === undefined || e.error === error) && desc.includes(e.description)) ??
-    CATALOGUE.find(e => e.error !== undefined && e.error === error)
+  const entry = findEntry(error, description)
   const fix = entry
     ? entry.fix(ctx)
     : `Check 'client-id', 'username', the certificate uploaded to the app and the app's policies ${used(ctx)}.`

@@ -1,6 +1,6 @@
 import { ActionError } from './errors.js'
 import { TransportError, type HttpResponse, type PostForm } from './http.js'
-import { explainOAuthError, type LoginContext } from './salesforce-errors.js'
+import { explainOAuthError, isKnownRefusal, type LoginContext } from './salesforce-errors.js'
 
 export interface TokenResponse {
   access_token: string
@@ -101,16 +101,19 @@ export function interpretTokenResponse(
       false
     )
   }
+  const oauthError = json && typeof json.error === 'string' ? json.error : undefined
   if (TRANSIENT_STATUSES.includes(status)) {
     throw new AttemptError(
-      `Salesforce answered HTTP ${status} (${describeBody(res)}).`,
+      oauthError && status < 500 && isKnownRefusal(oauthError, str(json?.error_description))
+        ? explainOAuthError(status, oauthError, str(json?.error_description), ctx)
+        : `Salesforce answered HTTP ${status} (${describeBody(res)}).`,
       `HTTP ${status}`,
       true,
       parseRetryAfter(header(res, 'retry-after'), nowMs)
     )
   }
-  if (json && typeof json.error === 'string' && status >= 400 && status < 500) {
-    throw new AttemptError(explainOAuthError(status, json.error, str(json.error_description), ctx), `HTTP ${status} ${json.error}`, false)
+  if (oauthError && status >= 400 && status < 500) {
+    throw new AttemptError(explainOAuthError(status, oauthError, str(json?.error_description), ctx), `HTTP ${status} ${oauthError}`, false)
   }
   if (status !== 200) {
     throw new AttemptError(`The token endpoint answered HTTP ${status} (${describeBody(res)}).`, `HTTP ${status}`, false)

@@ -31,6 +31,7 @@ export type Fault =
 
 export interface FakeSalesforce {
   audiences: string[]
+  audiencesByHost: Record<string, string[]>
   instanceUrl: string
   orgId: string
   url: string
@@ -54,6 +55,7 @@ export interface FakeSalesforce {
 }
 export interface FakeSalesforceOptions {
   audiences?: string[]
+  audiencesByHost?: Record<string, string[]>
   tls?: { key: string; cert: string }
   instanceUrl?: string
   orgId?: string

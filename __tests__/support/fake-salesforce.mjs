@@ -29,6 +29,8 @@ export async function startFakeSalesforce(options = {}) {
   const server = {
     /** The `aud` values this host accepts. */
     audiences: options.audiences ?? [PRODUCTION_AUDIENCE],
+    /** Per Host header (name without port), as Salesforce's login hosts differ: overrides `audiences`. */
+    audiencesByHost: options.audiencesByHost ?? {},
     instanceUrl: options.instanceUrl ?? 'https://acme.my.salesforce.com',
     orgId: options.orgId ?? sfId('00D'),
     url: '',
@@ -142,7 +144,9 @@ export async function startFakeSalesforce(options = {}) {
       return oauthError(res, 'invalid_grant', 'invalid assertion')
     }
     if (!app.installed) return oauthError(res, 'app_not_found', 'External client app is not installed in this org')
-    if (!server.audiences.includes(claims.aud)) return oauthError(res, 'invalid_grant', 'audience is invalid')
+    const host = String(req.headers.host ?? '').replace(/:\d+$/, '')
+    const accepted = server.audiencesByHost[host] ?? server.audiences
+    if (!accepted.includes(claims.aud)) return oauthError(res, 'invalid_grant', 'audience is invalid')
     if (typeof claims.exp !== 'number') return oauthError(res, 'invalid_grant', 'invalid assertion')
     if (claims.exp + SKEW_SECONDS < Date.now() / 1000 + server.clockAheadSeconds) {
       return oauthError(res, 'invalid_grant', 'expired authorization code')

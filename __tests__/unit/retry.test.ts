@@ -4,7 +4,7 @@ import { DEFAULT_POLICY, backoffMs, withRetries, type RetryPolicy } from '../../
 import { AttemptError } from '../../src/token.js'
 
 const POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, retryAfterCapMs: 30_000 }
-const HINT = "Salesforce may be briefly unavailable: re-run the job, or raise 'max-attempts' / 'request-timeout-seconds'."
+const HINT = "This kind of failure is usually temporary: re-run the job, or raise 'max-attempts' / 'request-timeout-seconds'."
 
 const transient = (reason: string, retryAfterSeconds?: number): AttemptError =>
   new AttemptError(`Salesforce answered ${reason}.`, reason, true, retryAfterSeconds)
