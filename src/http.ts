@@ -37,6 +37,16 @@ function abortHandler(signal: AbortSignal): RequestHandler {
   }
 }
 
+/** A JSON object body, or undefined for anything else (not JSON, an array, null). */
+export function parseJsonObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body)
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function readBody(message: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -49,11 +59,10 @@ function readBody(message: IncomingMessage): Promise<string> {
   })
 }
 
-function toTransportError(err: unknown, timeoutMs: number): TransportError {
+function toTransportError(err: unknown): TransportError {
   if (err instanceof TransportError) return err
   const e = err as { code?: string; message?: string }
   const message = String(e.message ?? err)
-  if (/^Request timeout/.test(message)) return new TransportError('ETIMEDOUT', `timed out after ${timeoutMs / 1000} s`)
   const tunnel = /tunneling socket could not be established, statusCode=(\d+)/.exec(message)
   if (tunnel) return new TransportError('EPROXY', `the proxy refused the connection (HTTP ${tunnel[1]})`)
   const unreachable = /tunneling socket could not be established, cause=.*?\b(E[A-Z_]+)/.exec(message)
@@ -71,8 +80,7 @@ export const postForm: PostForm = async (url, form, timeoutMs) => {
   const client = new HttpClient(USER_AGENT, [abortHandler(controller.signal)], {
     allowRedirects: false,
     allowRetries: false,
-    keepAlive: false,
-    socketTimeout: timeoutMs
+    keepAlive: false
   })
   const exchange = (async (): Promise<HttpResponse> => {
     const res = await client.post(url, new URLSearchParams(form).toString(), {
@@ -82,8 +90,8 @@ export const postForm: PostForm = async (url, form, timeoutMs) => {
     const body = await readBody(res.message)
     return { status: res.message.statusCode ?? 0, headers: res.message.headers, body }
   })()
-  // The deadline wins whatever the request is doing: a proxy that never answers CONNECT leaves the request
-  // without a socket, so neither the abort signal nor socketTimeout can end it.
+  // The deadline wins whatever the request is doing (a proxy that never answers CONNECT leaves the request
+  // without a socket for the abort signal to end); the abort then frees whatever it holds.
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -95,7 +103,7 @@ export const postForm: PostForm = async (url, form, timeoutMs) => {
   try {
     return await Promise.race([exchange, deadline])
   } catch (err) {
-    throw toTransportError(err, timeoutMs)
+    throw toTransportError(err)
   } finally {
     clearTimeout(timer)
     client.dispose()

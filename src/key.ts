@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
-import { ActionError } from './errors.js'
+import { inputError } from './errors.js'
 
 export interface PrivateKey {
   key: KeyObject
@@ -78,10 +78,6 @@ function withArticle(name: string): string {
   return `${/^[AEFHILMNORSX]/.test(name) ? 'an' : 'a'} ${name}`
 }
 
-function refuse(source: string, problem: string, fix: string): ActionError {
-  return new ActionError(`Input '${source}' ${problem}. ${fix}`)
-}
-
 /** Picks the private key block, or explains what was given instead. */
 function privateKeyBlock(source: string, text: string): PemBlock {
   const blocks = pemBlocks(text)
@@ -89,7 +85,7 @@ function privateKeyBlock(source: string, text: string): PemBlock {
   if (key) return key
   const labels = blocks.map(b => b.label)
   if (labels.includes('OPENSSH PRIVATE KEY')) {
-    throw refuse(
+    throw inputError(
       source,
       'holds an OpenSSH private key, which Salesforce cannot use',
       'Convert it to PEM with: ssh-keygen -p -m PEM -f <keyfile> (this rewrites the file in place), ' +
@@ -97,7 +93,7 @@ function privateKeyBlock(source: string, text: string): PemBlock {
     )
   }
   if (labels.includes('CERTIFICATE')) {
-    throw refuse(
+    throw inputError(
       source,
       'holds a certificate, not a private key',
       'The certificate (server.crt) is what you upload to the connected app; this input takes the private ' +
@@ -105,19 +101,19 @@ function privateKeyBlock(source: string, text: string): PemBlock {
     )
   }
   if (labels.some(l => l.endsWith('PUBLIC KEY')) || /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+|sk-\S+) /m.test(text)) {
-    throw refuse(
+    throw inputError(
       source,
       'holds a public key, not a private key',
       'Give the private key (server.key, beginning with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).'
     )
   }
   if (/PuTTY-User-Key-File/.test(text)) {
-    throw refuse(source, 'holds a PuTTY key', 'Export it as PEM: puttygen key.ppk -O private-openssh -o server.key.')
+    throw inputError(source, 'holds a PuTTY key', 'Export it as PEM: puttygen key.ppk -O private-openssh -o server.key.')
   }
   if (labels.length > 0) {
-    throw refuse(source, `holds a PEM block of type '${labels[0]}', not a private key`, MAKE_KEY)
+    throw inputError(source, `holds a PEM block of type '${labels[0]}', not a private key`, MAKE_KEY)
   }
-  throw refuse(
+  throw inputError(
     source,
     'is not a PEM private key (no -----BEGIN ... PRIVATE KEY----- block found, also not after base64 decoding)',
     'Paste the whole key file, including its BEGIN and END lines. ' + MAKE_KEY
@@ -133,7 +129,7 @@ export function parsePrivateKey(source: string, raw: string, passphrase: string)
   const block = privateKeyBlock(source, unwrapKeyText(raw).text)
 
   if (block.encrypted && passphrase === '') {
-    throw refuse(
+    throw inputError(
       source,
       'is an encrypted private key and no passphrase was given',
       "Set 'private-key-passphrase' from the secret that holds the passphrase, or store the key unencrypted " +
@@ -145,17 +141,17 @@ export function parsePrivateKey(source: string, raw: string, passphrase: string)
     key = createPrivateKey(block.encrypted ? { key: block.pem, format: 'pem', passphrase } : { key: block.pem, format: 'pem' })
   } catch {
     if (block.encrypted) {
-      throw refuse(
+      throw inputError(
         source,
         'could not be decrypted with the given passphrase',
         "Check that 'private-key-passphrase' is the passphrase this key was encrypted with."
       )
     }
-    throw refuse(source, `holds a '${block.label}' block that is not a valid key (damaged or truncated?)`, MAKE_KEY)
+    throw inputError(source, `holds a '${block.label}' block that is not a valid key (damaged or truncated?)`, MAKE_KEY)
   }
   const type = key.asymmetricKeyType
   if (type !== 'rsa') {
-    throw refuse(
+    throw inputError(
       source,
       `holds ${withArticle(String(type).toUpperCase())} key; ` +
         'Salesforce signs JWT bearer assertions with RS256 only, which needs a plain RSA key',
@@ -164,7 +160,7 @@ export function parsePrivateKey(source: string, raw: string, passphrase: string)
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0
   if (bits < 2048) {
-    throw refuse(source, `holds a ${bits}-bit RSA key; RS256 signing needs at least 2048 bits`, MAKE_KEY)
+    throw inputError(source, `holds a ${bits}-bit RSA key; RS256 signing needs at least 2048 bits`, MAKE_KEY)
   }
   return { key, passphraseUnused: passphrase !== '' && !block.encrypted }
 }

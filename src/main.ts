@@ -12,7 +12,7 @@ import { isOrgAllowed } from './orgs.js'
 import { cleanup } from './post.js'
 import { DEFAULT_POLICY, withRetries } from './retry.js'
 import { revokeToken } from './revoke.js'
-import { STATE } from './state.js'
+import { EXPORTED, STATE } from './state.js'
 import { summaryMarkdown } from './summary.js'
 import { parseIdentity, requestToken } from './token.js'
 
@@ -31,18 +31,10 @@ function readKeyText(source: Inputs['keySource']): string {
   }
 }
 
-/** Hands the token to the post step, which revokes it at the end of the job. */
-function saveForRevocation(token: string, loginUrl: string, timeoutMs: number): void {
-  core.saveState(STATE.token, token)
-  core.saveState(STATE.loginUrl, loginUrl)
-  core.saveState(STATE.timeoutMs, String(timeoutMs))
-}
-
 /** The main step: inputs, key, pre-flight, exchange, guard, outputs; masking always comes first. */
 export async function login(): Promise<void> {
-  const passphrase = core.getInput('private-key-passphrase')
-  if (passphrase) core.setSecret(passphrase)
   const inputs = readInputs(name => core.getInput(name))
+  if (inputs.passphrase) core.setSecret(inputs.passphrase)
   const keyText = readKeyText(inputs.keySource)
   for (const line of keySecrets(keyText)) core.setSecret(line)
 
@@ -74,7 +66,7 @@ export async function login(): Promise<void> {
 
   if (!isOrgAllowed(orgId, inputs.allowedOrgIds)) {
     const failed = await revokeToken(postForm, endpoint.loginUrl, token.access_token, timeoutMs)
-    if (failed && inputs.revokeToken) saveForRevocation(token.access_token, endpoint.loginUrl, timeoutMs)
+    if (failed && inputs.revokeToken) core.saveState(STATE.token, token.access_token)
     throw new ActionError(
       `Logged in to org ${orgId || '(unknown: no identity URL in the answer)'} at ${token.instance_url}, which is not in ` +
         `'allowed-org-ids' (${inputs.allowedOrgIds.join(', ')}). ` +
@@ -95,11 +87,11 @@ export async function login(): Promise<void> {
   const expiresAt = certificate?.expiresAt.toISOString()
   if (expiresAt) core.setOutput('certificate_expires_at', expiresAt)
   if (inputs.exportEnv) {
-    core.exportVariable('SF_ACCESS_TOKEN', token.access_token)
-    core.exportVariable('SF_ORG_INSTANCE_URL', token.instance_url)
+    core.exportVariable(EXPORTED.token, token.access_token)
+    core.exportVariable(EXPORTED.instanceUrl, token.instance_url)
     core.saveState(STATE.exported, 'true')
   }
-  if (inputs.revokeToken) saveForRevocation(token.access_token, endpoint.loginUrl, timeoutMs)
+  if (inputs.revokeToken) core.saveState(STATE.token, token.access_token)
   if (inputs.jobSummary && process.env.GITHUB_STEP_SUMMARY) {
     const facts = { username: inputs.username, userId, orgId, instanceUrl: token.instance_url, ...endpoint }
     await core.summary.addRaw(summaryMarkdown({ ...facts, certificateExpiresAt: expiresAt })).write()

@@ -1,17 +1,19 @@
 import * as core from '@actions/core'
+import { resolveEndpoint } from './audience.js'
 import { postForm } from './http.js'
+import { readInputs } from './inputs.js'
 import { revokeToken } from './revoke.js'
-import { STATE } from './state.js'
+import { EXPORTED, STATE } from './state.js'
 
 /**
- * The post step, at the end of the job: clears exported variables and, when `revoke-token` was on,
- * revokes the token. Nothing to do is not an error, and a failed revocation is only a warning: the job's
- * real work is done by now.
+ * The post step, at the end of the job: clears exported variables and, when the main step left a token
+ * to revoke, revokes it where it logged in. Nothing to do is not an error, and a failed revocation is only
+ * a warning: the job's real work is done by now.
  */
 export async function cleanup(): Promise<void> {
   if (core.getState(STATE.exported) === 'true') {
-    core.exportVariable('SF_ACCESS_TOKEN', '')
-    core.exportVariable('SF_ORG_INSTANCE_URL', '')
+    core.exportVariable(EXPORTED.token, '')
+    core.exportVariable(EXPORTED.instanceUrl, '')
   }
   const token = core.getState(STATE.token)
   if (!token) {
@@ -19,8 +21,10 @@ export async function cleanup(): Promise<void> {
     return
   }
   core.setSecret(token)
-  const loginUrl = core.getState(STATE.loginUrl)
-  const failed = await revokeToken(postForm, loginUrl, token, Number(core.getState(STATE.timeoutMs)) || 30_000)
+  // The main step got a token with these same inputs, so they read and resolve as they did there.
+  const inputs = readInputs(name => core.getInput(name))
+  const { loginUrl } = resolveEndpoint(inputs.loginUrl, inputs.audience)
+  const failed = await revokeToken(postForm, loginUrl, token, inputs.requestTimeoutSeconds * 1000)
   if (failed) {
     core.warning(
       `Could not revoke the access token at ${loginUrl}/services/oauth2/revoke (${failed}); it stays valid until its session times out.`

@@ -1,4 +1,4 @@
-import { TransportError, type PostForm } from './http.js'
+import { parseJsonObject, TransportError, type PostForm } from './http.js'
 
 /**
  * Revokes an access token at `{loginUrl}/services/oauth2/revoke`. Returns undefined when it worked, else
@@ -8,15 +8,9 @@ export async function revokeToken(post: PostForm, loginUrl: string, token: strin
   try {
     const res = await post(`${loginUrl}/services/oauth2/revoke`, { token }, timeoutMs)
     if (res.status === 200) return undefined
-    let error = ''
-    try {
-      const json = JSON.parse(res.body) as { error?: unknown; error_description?: unknown }
-      if (typeof json.error === 'string')
-        error = ` ${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}`
-    } catch {
-      error = ''
-    }
-    return `HTTP ${res.status}${error}`
+    const json = parseJsonObject(res.body)
+    if (typeof json?.error !== 'string') return `HTTP ${res.status}`
+    return `HTTP ${res.status} ${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}`
   } catch (err) {
     return err instanceof TransportError ? err.message : String(err)
   }

@@ -1,5 +1,5 @@
 import { ActionError } from './errors.js'
-import { TransportError, type HttpResponse, type PostForm } from './http.js'
+import { parseJsonObject, TransportError, type HttpResponse, type PostForm } from './http.js'
 import { explainOAuthError, isKnownRefusal, type LoginContext } from './salesforce-errors.js'
 
 export interface TokenResponse {
@@ -61,15 +61,6 @@ export function describeBody(res: HttpResponse): string {
   return `${type}, ${Buffer.byteLength(res.body)} bytes${excerpt ? `: "${excerpt}"` : ''}`
 }
 
-function parseJson(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body)
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
-
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
 /**
@@ -82,7 +73,7 @@ export function interpretTokenResponse(
   mask: (secret: string) => void,
   nowMs: number = Date.now()
 ): TokenResponse {
-  const json = parseJson(res.body)
+  const json = parseJsonObject(res.body)
   if (json && typeof json.access_token === 'string' && json.access_token !== '') mask(json.access_token)
   const status = res.status
 
