@@ -42,6 +42,8 @@ export interface FakeSalesforce {
   assertions: string[]
   tokens: string[]
   revoked: string[]
+  /** Who each access token belongs to (token -> username), for the REST API. */
+  sessions: Map<string, string>
   logins: Map<string, number>
   loginRateLimit: number
   clockAheadSeconds: number

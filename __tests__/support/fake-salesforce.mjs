@@ -5,6 +5,7 @@
 import { createPublicKey, createVerify, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
+import { handleRest } from './fake-salesforce-rest.mjs'
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 export const PRODUCTION_AUDIENCE = 'https://login.salesforce.com'
@@ -43,6 +44,8 @@ export async function startFakeSalesforce(options = {}) {
     assertions: [],
     tokens: [],
     revoked: [],
+    /** Who each access token belongs to (token -> username), for the REST API. */
+    sessions: new Map(),
     usedJti: new Set(),
     logins: new Map(),
     loginRateLimit: options.loginRateLimit ?? 3600,
@@ -191,17 +194,22 @@ export async function startFakeSalesforce(options = {}) {
     req.on('data', c => chunks.push(c))
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8')
-      const path = new URL(req.url, 'http://x').pathname
+      // Salesforce takes `//services/...` (the CLI keeps a trailing slash on the instance URL).
+      const path = new URL(req.url.replace(/^\/+/, '/'), 'http://x').pathname
       const form = Object.fromEntries(new URLSearchParams(body))
       const record = { method: req.method, path, url: req.url, headers: req.headers, form }
       server.requests.push(record)
       if (path === '/services/oauth2/token') {
         const fault = server.faults.shift()
         if (fault && playFault(fault, req, res)) return
-        return handleToken(req, res, form, record)
+        const issued = server.tokens.length
+        handleToken(req, res, form, record)
+        if (server.tokens.length > issued && server.users.has(record.claims?.sub))
+          server.sessions.set(server.tokens.at(-1), record.claims.sub)
+        return
       }
       if (path === '/services/oauth2/revoke') return handleRevoke(req, res, form)
-      send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }])
+      handleRest(server, req, res, send)
     })
   }
 

@@ -1,0 +1,198 @@
+// `npm run test:cli`: proves the hand-off to the real Salesforce CLI. Installs a pinned @salesforce/cli into
+// a temporary folder (~290 MB, not a dependency of this project), puts a token into SF_ACCESS_TOKEN /
+// SF_ORG_INSTANCE_URL as each scenario says, then runs the README's own `sf` commands exactly as written
+// against the fake org (https through a local CONNECT proxy) and checks what the CLI reports.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startFakeOrg } from '../__tests__/support/fake-org.mjs'
+import { ENTRY, ROOT, findLeaks, removeStepFolders, runStep } from '../__tests__/support/runner.mjs'
+import { SF_CLI_VERSION, installSfCli, runShell, sfEnv } from '../__tests__/support/sf-cli.mjs'
+
+const USAGE = `Usage: npm run test:cli [-- --sf PATH] [-- --json FILE]
+
+Installs @salesforce/cli@${SF_CLI_VERSION} into a temporary folder, logs in with the bundled action, and runs
+the README's Salesforce CLI commands against a Salesforce-compatible org on loopback.
+
+  --sf PATH    use this sf instead of installing one (e.g. to try another version)
+  --json FILE  also write { numPassedTests, numFailedTests } to FILE (for .ci/run)
+  --help       show this help`
+
+/** The `- run: sf ...` lines of the README's workflow examples, exactly as a user copies them. */
+function readmeSfCommands(readme = readFileSync(join(ROOT, 'README.md'), 'utf8')) {
+  return [...readme.matchAll(/^\s*- run: (sf .+)$/gm)].map(m => m[1].trim())
+}
+
+/** The one README command that `pick` selects; fails when the README lost it. */
+function readmeCommand(what, pick) {
+  const command = readmeSfCommands().find(pick)
+  if (!command) throw new Error(`README.md has no '- run: sf ...' line for ${what}`)
+  return command
+}
+
+const LOGIN = () => readmeCommand('sf org login access-token', c => c.startsWith('sf org login access-token '))
+const TOKEN_ROUTE = () => readmeCommand('--target-org "$SF_ACCESS_TOKEN"', c => c.includes('--target-org "$SF_ACCESS_TOKEN"'))
+
+function expectThat(ok, message) {
+  if (!ok) throw new Error(message)
+}
+
+/** Runs one command line in the scenario's CLI environment; fails on a non-zero exit. */
+async function sh(ctx, command, env) {
+  const result = await runShell(command, env)
+  ctx.transcript.push(`$ ${command}\n${result.stdout}${result.stderr}`)
+  expectThat(result.code === 0, `'${command}' exited with ${result.code}`)
+  return result
+}
+
+const json = result => JSON.parse(result.stdout).result
+
+/** Auth files the CLI stored under HOME (`~/.sfdx/<username>.json`). */
+const storedAuth = home =>
+  existsSync(join(home, '.sfdx')) ? readdirSync(join(home, '.sfdx')).filter(f => f.includes('@') && f.endsWith('.json')) : []
+
+/** What the CLI must do with any token the scenario put into SF_ACCESS_TOKEN / SF_ORG_INSTANCE_URL. */
+const CLI_CHECKS = [
+  {
+    name: "README: 'sf org login access-token' logs in and stores the org, token encrypted",
+    async run(ctx) {
+      const command = LOGIN()
+      const env = ctx.cliEnv()
+      const { stdout } = await sh(ctx, command, env)
+      expectThat(
+        stdout.includes(`Successfully authorized ${ctx.username} with org ID ${ctx.org.server.orgId}`),
+        `the CLI did not report '${ctx.username}' and org ${ctx.org.server.orgId}`
+      )
+      const files = storedAuth(env.HOME)
+      expectThat(files.length === 1 && files[0] === `${ctx.username}.json`, `expected ~/.sfdx/${ctx.username}.json, found ${files}`)
+      const stored = readFileSync(join(env.HOME, '.sfdx', files[0]), 'utf8')
+      expectThat(!stored.includes(ctx.token), 'the stored auth file holds the token in plain text')
+      ctx.loggedIn = { env, alias: /--alias (\S+)/.exec(command)?.[1] ?? ctx.username }
+    }
+  },
+  {
+    name: "then 'sf org display': Connected, with the org id and username",
+    async run(ctx) {
+      expectThat(ctx.loggedIn, 'needs the login check to have passed')
+      const org = json(await sh(ctx, `sf org display --target-org ${ctx.loggedIn.alias} --json`, ctx.loggedIn.env))
+      expectThat(org.connectedStatus === 'Connected', `connectedStatus is '${org.connectedStatus}'`)
+      expectThat(org.id === ctx.org.server.orgId, `id is '${org.id}', not ${ctx.org.server.orgId}`)
+      expectThat(org.username === ctx.username, `username is '${org.username}'`)
+    }
+  },
+  {
+    name: "then 'sf data query' answers with the org's rows",
+    async run(ctx) {
+      expectThat(ctx.loggedIn, 'needs the login check to have passed')
+      const command = `sf data query --query "SELECT Id, Name FROM User" --target-org ${ctx.loggedIn.alias} --json`
+      const { records } = json(await sh(ctx, command, ctx.loggedIn.env))
+      const ids = records.map(r => r.Id)
+      expectThat(ids.length === 1 && ids[0] === ctx.org.server.users.get(ctx.username).userId, `query returned ${ids}`)
+    }
+  },
+  {
+    name: 'README: --target-org "$SF_ACCESS_TOKEN" works with no login step and stores nothing',
+    async run(ctx) {
+      const env = ctx.cliEnv()
+      const { stdout } = await sh(ctx, TOKEN_ROUTE(), env)
+      expectThat(stdout.includes(ctx.org.server.orgId), `the output does not show org ${ctx.org.server.orgId}`)
+      expectThat(/Total number of records retrieved: 1\./.test(stdout), 'the output does not report one row')
+      expectThat(storedAuth(env.HOME).length === 0, `the CLI stored ${storedAuth(env.HOME)}`)
+    }
+  }
+]
+
+/**
+ * Each scenario puts a token into SF_ACCESS_TOKEN / SF_ORG_INSTANCE_URL its own way (`login` returns the
+ * exported variables and the user they belong to), then runs its checks. Add a scenario per login flow.
+ */
+const SCENARIOS = [
+  {
+    name: 'JWT bearer login with export-env: true',
+    async login(org) {
+      const step = await runStep({ inputs: { ...org.inputs, 'export-env': 'true' }, env: org.env })
+      const leaks = findLeaks(step, [...org.server.tokens, ...org.server.assertions])
+      expectThat(step.code === 0, `the action failed: ${step.errors.join(' ') || step.stderr.trim()}`)
+      expectThat(leaks.length === 0, `the action leaked: ${leaks.join(', ')}`)
+      return { exported: step.env, username: org.username }
+    },
+    checks: CLI_CHECKS
+  }
+]
+
+/** Hides every token the fake org issued, for printing a failed command's output. */
+const masked = (org, text) => org.server.tokens.reduce((t, token) => t.split(token).join('***'), text)
+
+async function main() {
+  let options
+  try {
+    options = parseArgs({ options: { sf: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' } } }).values
+  } catch (err) {
+    console.error(`${err.message}\n\n${USAGE}`)
+    return 2
+  }
+  if (options.help) {
+    console.log(USAGE)
+    return 0
+  }
+  if (!existsSync(ENTRY)) {
+    console.error(`${relative(ROOT, ENTRY)} does not exist: run 'npm run build' first.`)
+    return 1
+  }
+  let installed
+  if (!options.sf) {
+    console.log(`Installing @salesforce/cli@${SF_CLI_VERSION} into a temporary folder...`)
+    installed = await installSfCli()
+    console.log(`Installed in ${installed.seconds.toFixed(0)} s.`)
+  }
+  const sf = options.sf ?? installed.sf
+  const homes = []
+  const org = await startFakeOrg()
+  let passed = 0
+  let failed = 0
+  try {
+    const env = sfEnv(sf)
+    homes.push(env.HOME)
+    console.log(`${(await runShell('sf --version', env)).stdout.trim()}\n`)
+    for (const scenario of SCENARIOS) {
+      console.log(scenario.name)
+      let ctx
+      try {
+        const { exported, username } = await scenario.login(org)
+        const cliEnv = () => {
+          const env = sfEnv(sf, { ...org.env, ...exported })
+          homes.push(env.HOME)
+          return env
+        }
+        ctx = { org, username, token: exported.SF_ACCESS_TOKEN, cliEnv, transcript: [] }
+        expectThat(ctx.token && exported.SF_ORG_INSTANCE_URL, 'SF_ACCESS_TOKEN or SF_ORG_INSTANCE_URL was not exported')
+      } catch (err) {
+        failed += scenario.checks.length
+        console.log(`  FAIL  the login: ${masked(org, err.message)}`)
+        continue
+      }
+      for (const check of scenario.checks) {
+        const before = ctx.transcript.length
+        try {
+          await check.run(ctx)
+          passed++
+          console.log(`  ok    ${check.name}`)
+        } catch (err) {
+          failed++
+          console.log(`  FAIL  ${check.name}: ${err.message}`)
+          console.log(masked(org, ctx.transcript.slice(before).join('\n')).replace(/^/gm, '        '))
+        }
+      }
+    }
+  } finally {
+    await org.close()
+    removeStepFolders()
+    for (const home of homes) rmSync(home, { recursive: true, force: true })
+    if (installed) rmSync(installed.dir, { recursive: true, force: true })
+  }
+  if (options.json) writeFileSync(options.json, JSON.stringify({ numPassedTests: passed, numFailedTests: failed }))
+  console.log(`\n${passed} passed, ${failed} failed`)
+  return failed === 0 ? 0 : 1
+}
+
+process.exitCode = await main()
