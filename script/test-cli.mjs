@@ -139,17 +139,28 @@ async function main() {
     console.error(`${relative(ROOT, ENTRY)} does not exist: run 'npm run build' first.`)
     return 1
   }
+  let passed = 0
+  let failed = 0
+  const report = () => {
+    if (options.json) writeFileSync(options.json, JSON.stringify({ numPassedTests: passed, numFailedTests: failed }))
+    console.log(`\n${passed} passed, ${failed} failed`)
+    return failed === 0 ? 0 : 1
+  }
   let installed
   if (!options.sf) {
     console.log(`Installing @salesforce/cli@${SF_CLI_VERSION} into a temporary folder...`)
-    installed = await installSfCli()
+    try {
+      installed = await installSfCli()
+    } catch (err) {
+      console.log(`  FAIL  the install: ${err.message}`)
+      failed++
+      return report()
+    }
     console.log(`Installed in ${installed.seconds.toFixed(0)} s.`)
   }
   const sf = options.sf ?? installed.sf
   const homes = []
   const org = await startFakeOrg()
-  let passed = 0
-  let failed = 0
   try {
     const env = sfEnv(sf)
     homes.push(env.HOME)
@@ -190,9 +201,7 @@ async function main() {
     for (const home of homes) rmSync(home, { recursive: true, force: true })
     if (installed) rmSync(installed.dir, { recursive: true, force: true })
   }
-  if (options.json) writeFileSync(options.json, JSON.stringify({ numPassedTests: passed, numFailedTests: failed }))
-  console.log(`\n${passed} passed, ${failed} failed`)
-  return failed === 0 ? 0 : 1
+  return report()
 }
 
 process.exitCode = await main()

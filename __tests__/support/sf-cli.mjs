@@ -15,17 +15,20 @@ export const SF_CLI_VERSION = '2.135.7'
  */
 const NODE_20_OVERRIDES = { undici: '6.21.3' }
 
-/** Runs a command to its end (async: the fake org in this process must keep answering). */
-export function run(command, args, { env = process.env, cwd, input } = {}) {
+/** Runs a command to its end or its time limit (async: the fake org in this process must keep answering). */
+export function run(command, args, { env = process.env, cwd, timeoutMs = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', d => (stdout += d))
     child.stderr.on('data', d => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('error', reject)
-    child.on('close', code => resolve({ code, stdout, stderr }))
-    if (input !== undefined) child.stdin.end(input)
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code: code ?? `killed after ${timeoutMs / 1000} s`, stdout, stderr })
+    })
   })
 }
 
@@ -36,8 +39,9 @@ export async function installSfCli(version = SF_CLI_VERSION) {
   if (Number(process.versions.node.split('.')[0]) < 22) manifest.overrides = NODE_20_OVERRIDES
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2))
   const started = Date.now()
-  const npm = await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=error'], { cwd: dir })
-  if (npm.code !== 0) throw new Error(`npm install @salesforce/cli@${version} failed:\n${npm.stderr.trim()}`)
+  // CI has the npm registry only, and 90 minutes for everything: give the install at most 10 of them.
+  const npm = await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=error'], { cwd: dir, timeoutMs: 600_000 })
+  if (npm.code !== 0) throw new Error(`npm install @salesforce/cli@${version} failed (${npm.code}):\n${npm.stderr.trim()}`)
   const sf = join(dir, 'node_modules', '.bin', 'sf')
   if (!existsSync(sf)) throw new Error(`npm installed @salesforce/cli@${version} but ${sf} does not exist`)
   return { sf, dir, seconds: (Date.now() - started) / 1000 }
