@@ -1,7 +1,7 @@
 // The floor for `npm run bench`: the least a JWT bearer login costs in Node, with built-ins alone. One
 // process reads the key, signs one RS256 assertion, makes one POST and reads the token. Set up through
 // FLOOR_* variables by script/bench.mjs. It loads https as well as http, as any client of real Salesforce
-// must; the loopback server it is measured against speaks plain http.
+// must; the loopback server it is measured against speaks https, as Salesforce does.
 import { createPrivateKey, randomUUID, sign } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'

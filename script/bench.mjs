@@ -1,31 +1,33 @@
-// `npm run bench`: whole-process logins of the bundled action against the fake Salesforce on loopback,
-// alternated in one run with a floor client of Node built-ins (script/bench-floor.mjs) and bare start-up.
+// `npm run bench`: whole-process logins of the bundled action against the fake Salesforce on loopback
+// (https, as Salesforce is), alternated in one run with a floor client of Node built-ins
+// (script/bench-floor.mjs), bare start-up and, with --sf-cli, `sf org login jwt` of the Salesforce CLI.
 // Timed runs are plain; peak memory comes from separate runs with a tiny exit hook, so it costs no time.
 import { spawn } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import { PRODUCTION_AUDIENCE, startFakeSalesforce } from '../__tests__/support/fake-salesforce.mjs'
-import { makeIdentity } from '../__tests__/support/keys.mjs'
+import { startFakeOrg } from '../__tests__/support/fake-org.mjs'
+import { PRODUCTION_AUDIENCE } from '../__tests__/support/fake-salesforce.mjs'
 import { ENTRY, ROOT, runStep } from '../__tests__/support/runner.mjs'
+import { run, sfEnv } from '../__tests__/support/sf-cli.mjs'
 
 const TARGET_RATIO = 1.3
 const TARGET_BUNDLE_KIB = 700
 const MEMORY_RUNS = 3
-const USERNAME = 'deploy@acme.example'
 const FLOOR = join(ROOT, 'script', 'bench-floor.mjs')
 
-const USAGE = `Usage: npm run bench [-- --runs N] [-- --check]
+const USAGE = `Usage: npm run bench [-- --runs N] [-- --check] [-- --sf-cli PATH]
 
 Times N whole-process logins (default 20) of ${relative(ROOT, ENTRY)} against a Salesforce-compatible server
-on loopback, alternated with a floor client made of Node built-ins and with bare Node start-up.
+on loopback (https), alternated with a floor client made of Node built-ins and with bare Node start-up.
 
-  --runs N   timed rounds, 1 to 1000 (default 20)
-  --check    exit 1 when a target is missed (ratio action/floor <= ${TARGET_RATIO}, bundle <= ${TARGET_BUNDLE_KIB} KiB)
-  --help     show this help`
+  --runs N         timed rounds, 1 to 1000 (default 20)
+  --check          exit 1 when a target is missed (ratio action/floor <= ${TARGET_RATIO}, bundle <= ${TARGET_BUNDLE_KIB} KiB)
+  --sf-cli PATH    also time 'sf org login jwt' of this Salesforce CLI (e.g. node_modules/.bin/sf of
+                   'npm install @salesforce/cli'), each run with a fresh HOME as on a new runner
+  --help           show this help`
 
 /** Loaded before the program by NODE_OPTIONS in the memory runs: reports the process's peak RSS (KiB). */
 const RSS_HOOK = `import{writeSync}from"node:fs";process.on("exit",()=>writeSync(2,"\\nbench-maxrss="+process.resourceUsage().maxRSS+"\\n"))`
@@ -59,7 +61,12 @@ async function main() {
   let options
   try {
     options = parseArgs({
-      options: { runs: { type: 'string', default: '20' }, check: { type: 'boolean' }, help: { type: 'boolean' } }
+      options: {
+        runs: { type: 'string', default: '20' },
+        check: { type: 'boolean' },
+        'sf-cli': { type: 'string' },
+        help: { type: 'boolean' }
+      }
     }).values
   } catch (err) {
     console.error(`${err.message}\nRun with --help for usage.`)
@@ -79,28 +86,34 @@ async function main() {
     return 1
   }
 
-  const server = await startFakeSalesforce()
-  server.loginRateLimit = Infinity
-  const identity = makeIdentity()
-  const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
-  server.addApp(clientId, identity.certificate)
-  server.addUser(USERNAME)
+  const sfCli = options['sf-cli']
+  if (sfCli !== undefined && !existsSync(sfCli)) {
+    console.error(`--sf-cli: '${sfCli}' does not exist. Give the path of an installed sf.`)
+    return 2
+  }
+  // Every contender logs in at https://127.0.0.1:<port>, trusting the fake org's test CA; the CLI's calls
+  // to the org's My Domain after the login go through the fake org's CONNECT proxy.
+  const org = await startFakeOrg()
+  const { server } = org
+  const loginUrl = `https://127.0.0.1:${server.port}`
+  const tlsEnv = { NODE_EXTRA_CA_CERTS: org.env.NODE_EXTRA_CA_CERTS }
   const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-bench-'))
-  const inputs = { 'client-id': clientId, username: USERNAME, 'private-key': identity.pkcs8, 'login-url': server.url }
+  const inputs = { ...org.inputs, 'login-url': loginUrl }
   const floorEnv = {
-    FLOOR_TOKEN_URL: `${server.url}/services/oauth2/token`,
-    FLOOR_CLIENT_ID: clientId,
-    FLOOR_USERNAME: USERNAME,
+    ...tlsEnv,
+    FLOOR_TOKEN_URL: `${loginUrl}/services/oauth2/token`,
+    FLOOR_CLIENT_ID: org.clientId,
+    FLOOR_USERNAME: org.username,
     FLOOR_AUDIENCE: PRODUCTION_AUDIENCE,
-    FLOOR_PRIVATE_KEY: identity.pkcs8
+    FLOOR_PRIVATE_KEY: inputs['private-key']
   }
   const contenders = [
-    { label: "node -e ''  (start-up only)", run: env => node(['-e', ''], env) },
-    { label: 'floor: node:crypto + http', run: env => node([FLOOR], { ...floorEnv, ...env }) },
+    { label: "node -e ''  (start-up only)", run: env => node(['-e', ''], { ...tlsEnv, ...env }) },
+    { label: 'floor: node:crypto + https', run: env => node([FLOOR], { ...floorEnv, ...env }) },
     {
       label: `action: ${relative(ROOT, ENTRY)}`,
       run: async env => {
-        const step = await runStep({ inputs, dir, env })
+        const step = await runStep({ inputs, dir, env: { ...tlsEnv, ...env } })
         if (step.code !== 0 || !server.tokens.includes(step.outputs.access_token)) {
           throw new Error(`The action failed (exit ${step.code}): ${step.errors.join(' ') || step.stderr.trim()}`)
         }
@@ -108,11 +121,29 @@ async function main() {
       }
     }
   ]
+  const homes = []
+  if (sfCli) {
+    const version = /@salesforce\/cli\/(\S+)/.exec((await run(sfCli, ['--version'], { env: sfEnv(sfCli) })).stdout)?.[1] ?? '?'
+    const args = ['org', 'login', 'jwt', '--client-id', org.clientId, '--jwt-key-file', org.keyFile, '--username', org.username]
+    contenders.push({
+      label: `sf org login jwt (CLI ${version})`,
+      requests: 0,
+      run: async env => {
+        const cliEnv = sfEnv(sfCli, org.env)
+        homes.push(cliEnv.HOME)
+        const before = server.tokenRequests().length
+        const stderr = await node([sfCli, ...args, '--instance-url', loginUrl], { ...cliEnv, ...env })
+        contenders.at(-1).requests = server.tokenRequests().length - before
+        return stderr
+      }
+    })
+  }
   for (const c of contenders) Object.assign(c, { times: [], rss: [] })
+  const cli = contenders[3]
 
   try {
     console.error(`Warming up, then ${runs} alternated rounds and ${MEMORY_RUNS} memory rounds...`)
-    for (const c of contenders) await timed(c)
+    for (const c of contenders) c.first = (await timed(c)).ms
     for (let round = 0; round < runs; round++) {
       // Rotate who goes first, so no contender always runs right after another's exit.
       for (let i = 0; i < contenders.length; i++) {
@@ -124,20 +155,23 @@ async function main() {
       for (const c of contenders) c.rss.push(Number(/bench-maxrss=(\d+)/.exec((await timed(c, RSS_ENV)).stderr)?.[1] ?? NaN))
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true })
-    await server.close()
+    for (const d of [dir, ...homes]) rmSync(d, { recursive: true, force: true })
+    await org.close()
   }
 
-  const ms = v => `${v.toFixed(1)} ms`.padStart(10)
+  const ms = v => `${v.toFixed(1)} ms`.padStart(11)
   console.log(
-    `\n${runs} alternated rounds of whole-process runs against a loopback token server (Node ${process.version}, ${process.platform} ${process.arch}).\n`
+    `\n${runs} alternated rounds of whole-process runs against a loopback https token server (Node ${process.version}, ${platform()} ${arch()}, ${cpus().length} × ${cpus()[0]?.model.trim()}).\n`
   )
-  console.log(`${''.padEnd(30)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}${'peak RSS'.padStart(12)}`)
+  const width = Math.max(...contenders.map(c => c.label.length)) + 2
+  console.log(
+    `${''.padEnd(width)}${'first'.padStart(11)}${'median'.padStart(11)}${'min'.padStart(11)}${'max'.padStart(11)}${'peak RSS'.padStart(12)}`
+  )
   for (const c of contenders) {
     const s = stats(c.times)
     c.median = s.median
     console.log(
-      `${c.label.padEnd(30)}${ms(s.median)}${ms(s.min)}${ms(s.max)}${`${(Math.max(...c.rss) / 1024).toFixed(1)} MiB`.padStart(12)}`
+      `${c.label.padEnd(width)}${ms(c.first)}${ms(s.median)}${ms(s.min)}${ms(s.max)}${`${(Math.max(...c.rss) / 1024).toFixed(1)} MiB`.padStart(12)}`
     )
   }
   const [bare, floor, action] = contenders
@@ -151,6 +185,13 @@ async function main() {
   console.log(
     `${relative(ROOT, ENTRY)} size: ${bundleKiB.toFixed(1)} KiB   target <= ${TARGET_BUNDLE_KIB} KiB: ${verdict(bundleKiB <= TARGET_BUNDLE_KIB)}`
   )
+  if (cli) {
+    console.log(
+      `ratio sf/action: ${(cli.median / action.median).toFixed(1)} warm (medians), ${(cli.first / action.first).toFixed(1)} first run; ` +
+        `sf made ${cli.requests} token request(s) per login, the action 1`
+    )
+  }
+  console.log(`first: the first run of each, before the timed rounds (a cold start: disk cache, compile cache).`)
   console.log(`peak RSS: the largest maxRSS of ${MEMORY_RUNS} separate, untimed runs of each.`)
   const missed = ratio > TARGET_RATIO || bundleKiB > TARGET_BUNDLE_KIB
   return options.check && missed ? 1 : 0
