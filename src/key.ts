@@ -88,8 +88,8 @@ function privateKeyBlock(source: string, text: string): PemBlock {
     throw inputError(
       source,
       'holds an OpenSSH private key, which Salesforce cannot use',
-      'Convert it to PEM with: ssh-keygen -p -m PEM -f <keyfile> (this rewrites the file in place), ' +
-        'or create a new key with: openssl genrsa -out server.key 2048.'
+      'Convert an RSA key to PEM with: ssh-keygen -p -m PEM -f <keyfile> (this rewrites the file in place); ' +
+        'for any other type (Ed25519, ECDSA), create a new RSA key with: openssl genrsa -out server.key 2048.'
     )
   }
   if (labels.includes('CERTIFICATE')) {

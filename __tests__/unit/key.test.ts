@@ -233,8 +233,8 @@ describe('parsePrivateKey refuses', () => {
     'this input takes the private key that signed it (server.key, beginning with -----BEGIN PRIVATE KEY----- or ' +
     '-----BEGIN RSA PRIVATE KEY-----).'
   const OPENSSH =
-    'holds an OpenSSH private key, which Salesforce cannot use. Convert it to PEM with: ssh-keygen -p -m PEM -f <keyfile> ' +
-    '(this rewrites the file in place), or create a new key with: openssl genrsa -out server.key 2048.'
+    'holds an OpenSSH private key, which Salesforce cannot use. Convert an RSA key to PEM with: ssh-keygen -p -m PEM -f <keyfile> ' +
+    '(this rewrites the file in place); for any other type (Ed25519, ECDSA), create a new RSA key with: openssl genrsa -out server.key 2048.'
   const NO_PEM =
     'is not a PEM private key (no -----BEGIN ... PRIVATE KEY----- block found, also not after base64 decoding). ' +
     `Paste the whole key file, including its BEGIN and END lines. ${MAKE_KEY}`
