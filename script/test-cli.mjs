@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
-import { startFakeOrg } from '../__tests__/support/fake-org.mjs'
+import { MY_DOMAIN, startFakeOrg } from '../__tests__/support/fake-org.mjs'
 import { ENTRY, ROOT, findLeaks, removeStepFolders, runStep } from '../__tests__/support/runner.mjs'
 import { SF_CLI_VERSION, installSfCli, runShell, sfEnv } from '../__tests__/support/sf-cli.mjs'
 
@@ -67,6 +67,7 @@ const CLI_CHECKS = [
       expectThat(files.length === 1 && files[0] === `${ctx.username}.json`, `expected ~/.sfdx/${ctx.username}.json, found ${files}`)
       const stored = readFileSync(join(env.HOME, '.sfdx', files[0]), 'utf8')
       expectThat(!stored.includes(ctx.token), 'the stored auth file holds the token in plain text')
+      expectThat(existsSync(join(env.HOME, '.sfdx', 'key.json')), 'the CLI did not keep its key in ~/.sfdx/key.json')
       ctx.loggedIn = { env, alias: /--alias (\S+)/.exec(command)?.[1] ?? ctx.username }
     }
   },
@@ -98,6 +99,20 @@ const CLI_CHECKS = [
       expectThat(stdout.includes(ctx.org.server.orgId), `the output does not show org ${ctx.org.server.orgId}`)
       expectThat(/Total number of records retrieved: 1\./.test(stdout), 'the output does not report one row')
       expectThat(storedAuth(env.HOME).length === 0, `the CLI stored ${storedAuth(env.HOME)}`)
+    }
+  },
+  {
+    name: "README: a later 'sf org login jwt' without --instance-url goes to login.salesforce.com, not SF_ORG_INSTANCE_URL",
+    async run(ctx) {
+      const { org } = ctx
+      const before = org.proxy.connects.length
+      const args = `--client-id ${org.clientId} --jwt-key-file "${org.keyFile}" --username ${org.username}`
+      // The fake org has no certificate for login.salesforce.com, so this login fails; where it went is the point.
+      const result = await runShell(`sf org login jwt ${args}`, ctx.cliEnv())
+      ctx.transcript.push(`$ sf org login jwt ${args}\n${result.stdout}${result.stderr}`)
+      const hosts = org.proxy.connects.slice(before).map(c => c.target)
+      expectThat(hosts[0] === 'login.salesforce.com:443', `the first login host was ${hosts[0]}`)
+      expectThat(!hosts.includes(`${new URL(MY_DOMAIN).host}:443`), `it went to ${MY_DOMAIN} too: ${hosts}`)
     }
   }
 ]
