@@ -1,13 +1,13 @@
 // `npm start`: runs the bundled action exactly as a workflow step would, against the fake Salesforce on
 // loopback, and prints what the workflow's log would show. No Salesforce org, key or secret needed.
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { parseArgs } from 'node:util'
 import { SANDBOX_AUDIENCE, startFakeSalesforce } from '../__tests__/support/fake-salesforce.mjs'
 import { makeIdentity } from '../__tests__/support/keys.mjs'
 import { ACTION, ENTRY, ROOT, runStep, unescapeData } from '../__tests__/support/runner.mjs'
+import { scriptOptions } from './options.mjs'
 
 const USAGE = `Usage: npm start [-- --sandbox] [-- --fail]
 
@@ -52,21 +52,8 @@ function printStep(title, result, mask, inputs = {}) {
 }
 
 async function main() {
-  let options
-  try {
-    options = parseArgs({ options: { sandbox: { type: 'boolean' }, fail: { type: 'boolean' }, help: { type: 'boolean' } } }).values
-  } catch (err) {
-    console.error(`${err.message}\n\n${USAGE}`)
-    return 2
-  }
-  if (options.help) {
-    console.log(USAGE)
-    return 0
-  }
-  if (!existsSync(ENTRY)) {
-    console.error(`${relative(ROOT, ENTRY)} does not exist: run 'npm run build' first.`)
-    return 1
-  }
+  const { values: options, exit } = scriptOptions({ sandbox: { type: 'boolean' }, fail: { type: 'boolean' } }, USAGE)
+  if (!options) return exit
 
   const server = await startFakeSalesforce({ audiences: options.sandbox ? [SANDBOX_AUDIENCE] : undefined })
   const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-start-'))

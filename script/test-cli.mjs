@@ -3,11 +3,11 @@
 // SF_ORG_INSTANCE_URL as each scenario says, then runs the README's own `sf` commands exactly as written
 // against the fake org (https through a local CONNECT proxy) and checks what the CLI reports.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
-import { parseArgs } from 'node:util'
+import { join } from 'node:path'
 import { MY_DOMAIN, startFakeOrg } from '../__tests__/support/fake-org.mjs'
-import { ENTRY, ROOT, findLeaks, removeStepFolders, runStep } from '../__tests__/support/runner.mjs'
+import { ROOT, findLeaks, removeStepFolders, runStep } from '../__tests__/support/runner.mjs'
 import { SF_CLI_VERSION, installSfCli, runShell, sfEnv } from '../__tests__/support/sf-cli.mjs'
+import { scriptOptions } from './options.mjs'
 
 const USAGE = `Usage: npm run test:cli [-- --sf PATH] [-- --json FILE]
 
@@ -139,21 +139,8 @@ const SCENARIOS = [
 const masked = (org, text) => org.server.tokens.reduce((t, token) => t.split(token).join('***'), text)
 
 async function main() {
-  let options
-  try {
-    options = parseArgs({ options: { sf: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' } } }).values
-  } catch (err) {
-    console.error(`${err.message}\n\n${USAGE}`)
-    return 2
-  }
-  if (options.help) {
-    console.log(USAGE)
-    return 0
-  }
-  if (!existsSync(ENTRY)) {
-    console.error(`${relative(ROOT, ENTRY)} does not exist: run 'npm run build' first.`)
-    return 1
-  }
+  const { values: options, exit } = scriptOptions({ sf: { type: 'string' }, json: { type: 'string' } }, USAGE)
+  if (!options) return exit
   let passed = 0
   let failed = 0
   const report = () => {
