@@ -131,6 +131,11 @@ describe('what the README claims about the code holds', () => {
     expect(Math.abs(shown - statSync(join(ROOT, 'dist/index.js')).size / 1024)).toBeLessThan(3)
   })
 
+  it('names the Salesforce CLI version that npm run test:cli proves', () => {
+    const pinned = /SF_CLI_VERSION = '([^']+)'/.exec(readFileSync(join(ROOT, '__tests__/support/sf-cli.mjs'), 'utf8'))![1]
+    expect(readme).toContain(`proves both routes with Salesforce CLI ${pinned}`)
+  })
+
   it('holds the two Salesforce CLI lines that npm run test:cli runs exactly as written', () => {
     const lines = [...readme.matchAll(/^\s*- run: (sf .+)$/gm)].map(m => m[1])
     expect(lines.filter(l => l.startsWith('sf org login access-token ') && l.includes('--no-prompt'))).toHaveLength(1)
