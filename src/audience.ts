@@ -136,7 +136,7 @@ export function parseOidcAudience(value: string): string | undefined {
   const fix = "Use an https URL, the same as the trust rule's Audience, or leave it empty for the login URL."
   const url = parseUrl('oidc-audience', text, fix)
   if (url.protocol !== 'https:') throw inputError('oidc-audience', `must be an https URL, not ${url.protocol}//`, fix)
-  if (text.length > 255 || /[\s\u0000-\u001f\u007f]/.test(text)) {
+  if (text.length > 255 || /\s|\p{Cc}/u.test(text)) {
     throw inputError('oidc-audience', 'must be one https URL of at most 255 characters, without spaces', fix)
   }
   return text

@@ -77,7 +77,11 @@ export function interpretIdTokenResponse(res: HttpResponse, mask: (secret: strin
   }
   if (!JWT_SHAPE.test(value)) {
     const what = json ? `fields present: ${Object.keys(json).join(', ').slice(0, 100) || 'none'}` : describeBody(res)
-    throw new AttemptError(`${said} without an ID token in 'value' (${what}). Re-run the job; if it persists, GitHub's OIDC service is at fault.`, 'no ID token', false)
+    throw new AttemptError(
+      `${said} without an ID token in 'value' (${what}). Re-run the job; if it persists, GitHub's OIDC service is at fault.`,
+      'no ID token',
+      false
+    )
   }
   return value
 }
@@ -86,12 +90,7 @@ const claimText = (v: unknown): string => (typeof v === 'string' || typeof v ===
 
 /** The claims trust rules match on, read (not verified: the org's handler verifies) from the ID token. */
 export function trustClaims(idToken: string): TrustClaims {
-  let claims: Record<string, unknown> = {}
-  try {
-    claims = parseJsonObject(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) ?? {}
-  } catch {
-    claims = {}
-  }
+  const claims = parseJsonObject(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) ?? {}
   return {
     repository: claimText(claims.repository),
     repositoryId: claimText(claims.repository_id),
@@ -109,14 +108,25 @@ export function describeClaims(c: TrustClaims): string {
   )
 }
 
-async function fetchIdToken(get: GetUrl, source: IdTokenSource, audience: string, timeoutMs: number, mask: (s: string) => void): Promise<string> {
+async function fetchIdToken(
+  get: GetUrl,
+  source: IdTokenSource,
+  audience: string,
+  timeoutMs: number,
+  mask: (s: string) => void
+): Promise<string> {
   const url = idTokenUrl(source.url, audience)
   let res: HttpResponse
   try {
     res = await get(url, { authorization: `Bearer ${source.token}` }, timeoutMs)
   } catch (err) {
     if (!(err instanceof TransportError)) throw err
-    throw transportFailure(err, new URL(url).origin, 'ID token request', 'ACTIONS_ID_TOKEN_REQUEST_URL is set by the runner; check its network.')
+    throw transportFailure(
+      err,
+      new URL(url).origin,
+      'ID token request',
+      'ACTIONS_ID_TOKEN_REQUEST_URL is set by the runner; check its network.'
+    )
   }
   return interpretIdTokenResponse(res, mask)
 }

@@ -149,7 +149,8 @@ function readJwtBearer(get: GetInput, clientId: string): JwtBearerInputs {
         "secret through 'private-key' instead, and keep 'private-key-file' for the path of a key file."
     )
   }
-  const keySource = key.trim() !== '' ? ({ input: 'private-key', value: key } as const) : ({ input: 'private-key-file', value: file } as const)
+  const keySource =
+    key.trim() !== '' ? ({ input: 'private-key', value: key } as const) : ({ input: 'private-key-file', value: file } as const)
   const passphrase = get('private-key-passphrase')
   const { audience, ...endpoint } = resolveEndpoint(get('login-url'), get('audience'))
   return {

@@ -64,7 +64,8 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
 export async function login(): Promise<void> {
   const inputs = readInputs(name => core.getInput(name))
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
-  const result = inputs.flow === 'github-oidc' ? await githubOidcLogin(inputs, process.env, io) : await jwtBearerLogin(inputs, workspace, io)
+  const result =
+    inputs.flow === 'github-oidc' ? await githubOidcLogin(inputs, process.env, io) : await jwtBearerLogin(inputs, workspace, io)
   await finish(inputs, result)
 }
 

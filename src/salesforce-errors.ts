@@ -23,8 +23,7 @@ const used = (ctx: LoginContext): string =>
   `(login-url ${ctx.loginUrl}, ${flowOf(ctx) === 'github-oidc' ? 'oidc-audience' : 'audience'} ${ctx.audience})`
 
 /** Where a token exchange handler's real reason is, when its answer does not say. */
-const HANDLER_LOG =
-  "The handler's own reason is in the debug log of the handler's Run As user (operation OauthTokenExchangeApexExec)."
+const HANDLER_LOG = "The handler's own reason is in the debug log of the handler's Run As user (operation OauthTokenExchangeApexExec)."
 
 /**
  * Salesforce's token endpoint refusals and what each one really means. The Salesforce CLI reports all of

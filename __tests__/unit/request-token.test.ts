@@ -10,7 +10,14 @@ async function failWith(code: string): Promise<AttemptError> {
     throw new TransportError(code, `${code}: simulated`)
   }
   try {
-    await requestToken(post, TOKEN_URL, { grant_type: JWT_BEARER_GRANT, assertion: 'header.payload.signature' }, 5_000, CTX, () => undefined)
+    await requestToken(
+      post,
+      TOKEN_URL,
+      { grant_type: JWT_BEARER_GRANT, assertion: 'header.payload.signature' },
+      5_000,
+      CTX,
+      () => undefined
+    )
   } catch (e) {
     expect(e).toBeInstanceOf(AttemptError)
     return e as AttemptError
