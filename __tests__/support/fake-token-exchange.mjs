@@ -3,16 +3,20 @@
 // GitHubActionsTokenExchangeHandler in salesforce/ (rules use the custom metadata's field names).
 import { createPublicKey, createVerify } from 'node:crypto'
 import http from 'node:http'
+import https from 'node:https'
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
 export const TOKEN_TYPES = { 'urn:ietf:params:oauth:token-type:jwt': 'JWT', 'urn:ietf:params:oauth:token-type:id_token': 'ID_TOKEN' }
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
 const SKEW_SECONDS = 60
 
-/** GETs a JWKS the way Auth.JWTUtil.validateJWTWithKeysEndpoint does (a callout to the keys endpoint). */
+/**
+ * GETs a JWKS the way Auth.JWTUtil.validateJWTWithKeysEndpoint does (a callout to the keys endpoint): the
+ * fake GitHub's on loopback, or GitHub's real one where a workflow serves the fake org (see ci.yml).
+ */
 function fetchJwks(url) {
   return new Promise((resolve, reject) => {
-    http
+    ;(url.startsWith('https:') ? https : http)
       .get(url, res => {
         let text = ''
         res.on('data', d => (text += d))
