@@ -123,13 +123,13 @@ describe('a keyless login', () => {
         github,
         exchanges: sent
       } = await observed({
-        'token-handler': 'GitHubActions',
+        'token-handler': 'GitHubActionsTokenExchangeHandler',
         'subject-token-type': 'id_token',
         'oidc-audience': audience
       })
       expect(r.errors).toEqual([])
       expect(github[0].audience).toBe(audience)
-      expect(sent[0].form.token_handler).toBe('GitHubActions')
+      expect(sent[0].form.token_handler).toBe('GitHubActionsTokenExchangeHandler')
       expect(sent[0].form.subject_token_type).toBe('urn:ietf:params:oauth:token-type:id_token')
     } finally {
       k.handler.rules.pop()

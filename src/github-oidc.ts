@@ -3,7 +3,7 @@ import type { FlowIo, Login, TrustClaims } from './flow.js'
 import { parseJsonObject, TransportError, type GetUrl, type HttpResponse } from './http.js'
 import type { GithubOidcInputs } from './inputs.js'
 import { DEFAULT_POLICY, withRetries } from './retry.js'
-import { AttemptError, describeBody, requestToken, transportFailure } from './token.js'
+import { AttemptError, describeBody, header, parseRetryAfter, requestToken, TRANSIENT_STATUSES, transportFailure } from './token.js'
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 
@@ -66,7 +66,18 @@ export function interpretIdTokenResponse(res: HttpResponse, mask: (secret: strin
   const value = typeof json?.value === 'string' ? json.value : ''
   if (value !== '') mask(value)
   const said = `GitHub's token service answered HTTP ${res.status}`
-  if (res.status === 429 || res.status >= 500) throw new AttemptError(`${said} (${describeBody(res)}).`, `GitHub HTTP ${res.status}`, true)
+  if (TRANSIENT_STATUSES.includes(res.status)) {
+    const retryAfter = parseRetryAfter(header(res, 'retry-after'), Date.now())
+    throw new AttemptError(`${said} (${describeBody(res)}).`, `GitHub HTTP ${res.status}`, true, retryAfter)
+  }
+  if (res.status >= 300 && res.status < 400) {
+    throw new AttemptError(
+      `${said}, a redirect, which the action does not follow with the runner's request token. ` +
+        'ACTIONS_ID_TOKEN_REQUEST_URL is set by the runner: do not set it in the workflow.',
+      `GitHub HTTP ${res.status}`,
+      false
+    )
+  }
   if (res.status !== 200) {
     throw new AttemptError(
       `${said}: it refused to issue an ID token (${describeBody(res)}). It refuses when the job lacks the ` +

@@ -12,6 +12,8 @@ export interface LoginContext {
 interface Entry {
   /** The flow whose requests cause this answer; both when not given. */
   flow?: LoginContext['flow']
+  /** Match only where the description begins (for messages that quote other text). */
+  startsWith?: boolean
   error?: string
   description: string
   fix: (ctx: LoginContext) => string
@@ -30,7 +32,42 @@ const HANDLER_LOG = "The handler's own reason is in the debug log of the handler
  * them as "JSON web token error"; naming the fix is most of this action's value when a login fails.
  */
 const CATALOGUE: Entry[] = [
-  // The keyless flow first: the same words can mean something else after a token exchange.
+  // The handler's own refusals first, by how they begin: they quote GitHub's claims, which may hold any words.
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected',
+    fix: () =>
+      "The org's token exchange handler could not accept GitHub's token itself (see its words above). " +
+      "If the token expired, re-run the job; if it is the issuer or signature, check that the handler's remote " +
+      `site setting allows https://token.actions.githubusercontent.com. ${HANDLER_LOG}`
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'no active github trust rule matches',
+    fix: () =>
+      'Compare the claims this step printed before the exchange (repository, repository id, ref, environment, ' +
+      'audience) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
+      'Rule > Manage Records), and add or correct the rule that should match.'
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'active github trust rules name more than one user',
+    fix: () =>
+      'Several active GitHub Trust Rule records match this job and name different users. Deactivate or narrow ' +
+      '(by ref or environment) all but the one that should apply.'
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'the github trust rule for',
+    fix: () =>
+      'The matching rule names a user who does not exist in this org or is deactivated. Create or reactivate ' +
+      "that user, or correct the rule's Username (usernames differ between production and sandboxes)."
+  },
+  // Then the keyless flow's platform answers: the same words can mean something else after a token exchange.
   {
     flow: 'github-oidc',
     description: "user hasn't approved this consumer",
@@ -44,7 +81,7 @@ const CATALOGUE: Entry[] = [
     description: 'token handler not found',
     fix: ctx =>
       'No token exchange handler is enabled for this app. In Setup > Token Exchange Handlers, open the handler ' +
-      '(GitHubActions), enable this app on it with a Run As user, and make it the default handler of the app; or ' +
+      '(GitHub Actions OIDC, GitHubActionsTokenExchangeHandler), enable this app on it with a Run As user, and make it the default handler of the app; or ' +
       `set 'token-handler' to the handler's name ${used(ctx)}.`
   },
   {
@@ -61,22 +98,7 @@ const CATALOGUE: Entry[] = [
     description: 'token handler validation failed',
     fix: () => `The org's token exchange handler refused GitHub's token without saying why. ${HANDLER_LOG}`
   },
-  {
-    flow: 'github-oidc',
-    description: 'github oidc token rejected',
-    fix: () =>
-      "The org's token exchange handler could not accept GitHub's token itself (see its words above). " +
-      "If the token expired, re-run the job; if it is the issuer or signature, check that the handler's remote " +
-      `site setting allows https://token.actions.githubusercontent.com. ${HANDLER_LOG}`
-  },
-  {
-    flow: 'github-oidc',
-    description: 'github trust rule',
-    fix: () =>
-      'Compare the claims this step printed before the exchange (repository, repository id, ref, environment, ' +
-      'audience) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
-      'Rule > Manage Records), and add or correct the rule that should match.'
-  },
+
   {
     flow: 'jwt-bearer',
     description: "user hasn't approved this consumer",
@@ -172,8 +194,9 @@ function findEntry(error: string, description: string, ctx: LoginContext): Entry
   const desc = description.toLowerCase()
   const entries = CATALOGUE.filter(e => e.flow === undefined || e.flow === flowOf(ctx))
   return (
-    entries.find(e => (e.error === undefined || e.error === error) && desc.includes(e.description)) ??
-    entries.find(e => e.error !== undefined && e.error === error)
+    entries.find(
+      e => (e.error === undefined || e.error === error) && (e.startsWith ? desc.startsWith(e.description) : desc.includes(e.description))
+    ) ?? entries.find(e => e.error !== undefined && e.error === error)
   )
 }
 

@@ -27,9 +27,11 @@ export class AttemptError extends ActionError {
   }
 }
 
-const TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
+/** Statuses worth another attempt, from Salesforce and from GitHub alike. */
+export const TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
 
-function header(res: HttpResponse, name: string): string {
+/** One header's value as text, however Node delivered it. */
+export function header(res: HttpResponse, name: string): string {
   const value = res.headers[name]
   return Array.isArray(value) ? value.join(', ') : (value ?? '')
 }

@@ -71,7 +71,15 @@ export async function startFakeSalesforce(options = {}) {
      * records as objects with the same field names, e.g. { Repository_Id__c, Audience__c, ... }).
      */
     addTokenExchangeHandler(handler) {
-      const full = { developerName: 'GitHubActions', apps: [], defaultFor: [], jwt: true, idToken: true, rules: [], ...handler }
+      const full = {
+        developerName: 'GitHubActionsTokenExchangeHandler',
+        apps: [],
+        defaultFor: [],
+        jwt: true,
+        idToken: true,
+        rules: [],
+        ...handler
+      }
       server.handlers.push(full)
       return full
     },

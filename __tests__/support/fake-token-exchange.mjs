@@ -60,6 +60,7 @@ export function ruleMatches(rule, claims) {
   if (rule.Repository_Id__c !== text(claims.repository_id)) return false
   if (!blank(rule.Repository__c) && rule.Repository__c.toLowerCase() !== text(claims.repository).toLowerCase()) return false
   if (!blank(rule.Ref__c)) {
+    if (blank(claims.ref)) return false
     const ref = text(claims.ref)
     if (rule.Ref__c.endsWith('*') ? !ref.startsWith(rule.Ref__c.slice(0, -1)) : ref !== rule.Ref__c) return false
   }
@@ -81,9 +82,10 @@ export async function validateIncomingToken(handler, token, users, nowSeconds = 
   const claims = await verifiedClaims(token, handler.jwksUrl)
   if (!claims) return { message: "GitHub OIDC token rejected: it could not be verified against GitHub's signing keys." }
   if (claims.iss !== GITHUB_ISSUER) return { message: `GitHub OIDC token rejected: issuer '${text(claims.iss)}' is not ${GITHUB_ISSUER}.` }
+  // Whole seconds, as Apex reads numeric claims; a present nbf that is not a number is refused.
   if (typeof claims.exp !== 'number') return { message: 'GitHub OIDC token rejected: it has no exp claim.' }
-  if (claims.exp + SKEW_SECONDS < nowSeconds) return { message: 'GitHub OIDC token rejected: it has expired.' }
-  if (typeof claims.nbf === 'number' && claims.nbf - SKEW_SECONDS > nowSeconds) {
+  if (Math.trunc(claims.exp) + SKEW_SECONDS < nowSeconds) return { message: 'GitHub OIDC token rejected: it has expired.' }
+  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || Math.trunc(claims.nbf) - SKEW_SECONDS > nowSeconds)) {
     return { message: 'GitHub OIDC token rejected: it is not valid yet.' }
   }
   const matching = handler.rules.filter(rule => ruleMatches(rule, claims))
