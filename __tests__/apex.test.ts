@@ -38,6 +38,31 @@ afterAll(() => {
   for (const dir of copies) rmSync(dir, { recursive: true, force: true })
 })
 
+describe("the fake org refuses in the Apex handler's words", () => {
+  // The action's tests trust the fake org's handler to speak as the Apex one: a reworded message must change both.
+  const apex = readFileSync(join(PROJECT, HANDLER), 'utf8').replace(/\\'/g, "'")
+  const fake = readFileSync(join(ROOT, '__tests__', 'support', 'fake-token-exchange.mjs'), 'utf8')
+  it.each([
+    'GitHub OIDC token rejected: ',
+    "it could not be verified against GitHub's signing keys.",
+    'it has no exp claim.',
+    'it has expired.',
+    'it is not valid yet.',
+    'No active GitHub trust rule matches ',
+    'Active GitHub trust rules name more than one user for ',
+    '; make the matching rules name one user.',
+    'The GitHub trust rule for ',
+    "', who does not exist or is not active.",
+    "repository '",
+    "' (id ",
+    "), ref '",
+    'environment (none)',
+    ", audience '"
+  ])('%s', words => {
+    expect({ apex: apex.includes(words), fake: fake.includes(words) }).toEqual({ apex: true, fake: true })
+  })
+})
+
 describe('the Salesforce project compiles against the platform types', () => {
   it('has no errors or warnings', async () => {
     expect(await checkApex(PROJECT)).toEqual([])
