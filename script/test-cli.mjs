@@ -2,8 +2,10 @@
 // a temporary folder (~290 MB, not a dependency of this project), puts a token into SF_ACCESS_TOKEN /
 // SF_ORG_INSTANCE_URL as each scenario says, then runs the README's own `sf` commands exactly as written
 // against the fake org (https through a local CONNECT proxy) and checks what the CLI reports.
+import { randomUUID } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
 import { MY_DOMAIN, startFakeOrg } from '../__tests__/support/fake-org.mjs'
 import { ROOT, findLeaks, removeStepFolders, runStep } from '../__tests__/support/runner.mjs'
 import { SF_CLI_VERSION, installSfCli, runShell, sfEnv } from '../__tests__/support/sf-cli.mjs'
@@ -121,15 +123,53 @@ const CLI_CHECKS = [
  * Each scenario puts a token into SF_ACCESS_TOKEN / SF_ORG_INSTANCE_URL its own way (`login` returns the
  * exported variables and the user they belong to), then runs its checks. Add a scenario per login flow.
  */
+/** Runs the action's main step with export-env; fails on an error or a leak of any of `secrets`. */
+async function exportedLogin(inputs, env, secrets) {
+  const step = await runStep({ inputs: { ...inputs, 'export-env': 'true' }, env })
+  expectThat(step.code === 0, `the action failed: ${step.errors.join(' ') || step.stderr.trim()}`)
+  const leaks = findLeaks(step, secrets())
+  expectThat(leaks.length === 0, `the action leaked: ${leaks.join(', ')}`)
+  return step.env
+}
+
 const SCENARIOS = [
   {
     name: 'JWT bearer login with export-env: true',
     async login(org) {
-      const step = await runStep({ inputs: { ...org.inputs, 'export-env': 'true' }, env: org.env })
-      const leaks = findLeaks(step, [...org.server.tokens, ...org.server.assertions])
-      expectThat(step.code === 0, `the action failed: ${step.errors.join(' ') || step.stderr.trim()}`)
-      expectThat(leaks.length === 0, `the action leaked: ${leaks.join(', ')}`)
-      return { exported: step.env, username: org.username }
+      const exported = await exportedLogin(org.inputs, org.env, () => [...org.server.tokens, ...org.server.assertions])
+      return { exported, username: org.username }
+    },
+    checks: CLI_CHECKS
+  },
+  {
+    name: 'Keyless login (auth-flow: github-oidc) with export-env: true',
+    async login(org) {
+      // The job's GitHub OIDC token, exchanged at the org's My Domain through the GitHub Actions handler,
+      // whose one trust rule names the same user.
+      const github = await startFakeGitHubOidc()
+      org.onClose(() => github.close())
+      const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
+      org.server.addApp(clientId, undefined, { tokenExchange: true })
+      const claims = github.claims
+      org.server.addTokenExchangeHandler({
+        jwksUrl: github.jwksUrl,
+        apps: [clientId],
+        defaultFor: [clientId],
+        rules: [
+          {
+            Repository_Id__c: claims.repository_id,
+            Repository__c: claims.repository,
+            Ref__c: claims.ref,
+            Audience__c: MY_DOMAIN,
+            Username__c: org.username,
+            Active__c: true
+          }
+        ]
+      })
+      const inputs = { 'auth-flow': 'github-oidc', 'client-id': clientId, 'login-url': MY_DOMAIN }
+      const secrets = () => [...org.server.tokens, ...github.idTokens, github.requestToken]
+      const exported = await exportedLogin(inputs, { ...org.env, ...github.env() }, secrets)
+      return { exported, username: org.username }
     },
     checks: CLI_CHECKS
   }

@@ -32,6 +32,7 @@ export async function startFakeOrg() {
   const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
   server.addApp(clientId, identity.certificate)
   server.addUser(USERNAME)
+  const closing = []
   return {
     server,
     proxy,
@@ -40,7 +41,12 @@ export async function startFakeOrg() {
     keyFile,
     env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: caFile },
     inputs: { 'client-id': clientId, username: USERNAME, 'private-key': identity.pkcs8, 'login-url': MY_DOMAIN },
+    /** Runs `stop` when the org closes: for services a scenario starts beside it. */
+    onClose(stop) {
+      closing.push(stop)
+    },
     async close() {
+      for (const stop of closing) await stop()
       await proxy.close()
       await server.close()
       rmSync(dir, { recursive: true, force: true })

@@ -60,9 +60,8 @@ const apiError = (send, res, status, errorCode, message) => send(res, status, [{
 function sessionUser(server, req) {
   const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1]
   if (!token || !server.tokens.includes(token) || server.revoked.includes(token)) return undefined
-  const username = server.sessions.get(token) ?? (server.users.size === 1 ? [...server.users.keys()][0] : undefined)
-  const user = server.users.get(username)
-  return user && { username, ...user }
+  const entry = [...server.users].find(([, user]) => user === server.sessions.get(token))
+  return entry && { username: entry[0], ...entry[1] }
 }
 
 /** `SELECT a, b FROM Object ...`: the fields and the object, or undefined for what the fake cannot read. */
