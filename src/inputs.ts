@@ -1,5 +1,6 @@
-import { ActionError, SECRETS_HINT, inputError } from './errors.js'
+import { ActionError, SECRETS_HINT, inputError, shown } from './errors.js'
 import { parseAllowedOrgIds } from './orgs.js'
+import { isPrintable, neutralize } from './sanitize.js'
 
 export interface Inputs {
   clientId: string
@@ -27,6 +28,26 @@ function required(get: GetInput, name: string, what: string): string {
   return value
 }
 
+/**
+ * Refuses text no real value of the input can hold: control characters (a stray line break from a
+ * pasted secret, or a line crafted to forge a workflow command) and more than `maxLength` characters.
+ * Refused before any request, so nothing odd is ever sent to Salesforce or written to the log.
+ */
+export function plainText(name: string, value: string, maxLength: number): string {
+  const at = [...value].findIndex(c => !isPrintable(c))
+  if (at >= 0) {
+    throw inputError(
+      name,
+      `holds a control character (${neutralize([...value][at])} at character ${at + 1}), which no valid value has`,
+      'Remove it: values pasted into secrets often carry a stray line break.'
+    )
+  }
+  if (value.length > maxLength) {
+    throw inputError(name, `is ${value.length} characters long; at most ${maxLength} are allowed`, 'Check that it holds the right value.')
+  }
+  return value
+}
+
 /** A whole number in range; empty means the action.yml default, which the runner normally fills in. */
 function wholeNumber(get: GetInput, name: string, min: number, max: number, fallback: number): number {
   const text = get(name).trim()
@@ -34,7 +55,7 @@ function wholeNumber(get: GetInput, name: string, min: number, max: number, fall
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
     throw inputError(
       name,
-      `must be a whole number from ${min} to ${max}, not '${text}'`,
+      `must be a whole number from ${min} to ${max}, not ${shown(text)}`,
       `Set it to a number in that range, or remove it for the default.`
     )
   }
@@ -47,7 +68,7 @@ function boolean(get: GetInput, name: string, fallback: boolean): boolean {
   if (text === '') return fallback
   if (['true', 'True', 'TRUE'].includes(text)) return true
   if (['false', 'False', 'FALSE'].includes(text)) return false
-  throw inputError(name, `must be true or false, not '${text}'`, 'Set it to true or false, or remove it for the default.')
+  throw inputError(name, `must be true or false, not ${shown(text)}`, 'Set it to true or false, or remove it for the default.')
 }
 
 /**
@@ -55,8 +76,9 @@ function boolean(get: GetInput, name: string, fallback: boolean): boolean {
  * with one message naming the input instead of a Salesforce error about something else.
  */
 export function readInputs(get: GetInput): Inputs {
-  const clientId = required(get, 'client-id', 'the consumer key of the connected app or External Client App')
-  const username = required(get, 'username', 'the Salesforce username to log in as')
+  // Salesforce consumer keys are under 256 characters, and usernames at most 80.
+  const clientId = plainText('client-id', required(get, 'client-id', 'the consumer key of the connected app or External Client App'), 255)
+  const username = plainText('username', required(get, 'username', 'the Salesforce username to log in as'), 80)
   const key = get('private-key')
   const file = get('private-key-file').trim()
   if (key.trim() !== '' && file !== '') {
@@ -82,8 +104,9 @@ export function readInputs(get: GetInput): Inputs {
     username,
     keySource: key.trim() !== '' ? { input: 'private-key', value: key } : { input: 'private-key-file', value: file },
     passphrase: get('private-key-passphrase'),
-    loginUrl: get('login-url'),
-    audience: get('audience'),
+    // URL parsers silently drop CR, LF and tab: refuse them here, before they can hide a second line.
+    loginUrl: plainText('login-url', get('login-url').trim(), 2048),
+    audience: plainText('audience', get('audience').trim(), 2048),
     maxAttempts: wholeNumber(get, 'max-attempts', 1, 10, 3),
     requestTimeoutSeconds: wholeNumber(get, 'request-timeout-seconds', 1, 300, 30),
     revokeToken: boolean(get, 'revoke-token', false),

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
 import * as core from '@actions/core'
 import { buildClaims, signAssertion } from './assertion.js'
 import { resolveEndpoint } from './audience.js'
@@ -7,29 +5,24 @@ import { checkCertificate, parseCertificate } from './certificate.js'
 import { ActionError } from './errors.js'
 import { postForm } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
+import { readKeyFile } from './key-file.js'
 import { keySecrets, parsePrivateKey } from './key.js'
 import { isOrgAllowed } from './orgs.js'
 import { cleanup } from './post.js'
 import { DEFAULT_POLICY, withRetries } from './retry.js'
 import { revokeToken } from './revoke.js'
+import { neutralize, safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
 import { summaryMarkdown } from './summary.js'
 import { parseIdentity, requestToken } from './token.js'
 
 /** Reads the key text from the input or the file; the key only ever lives in memory here. */
 function readKeyText(source: Inputs['keySource']): string {
-  if (source.input === 'private-key') return source.value
-  const path = isAbsolute(source.value) ? source.value : resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), source.value)
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? 'error'
-    throw new ActionError(
-      `Input 'private-key-file' names '${source.value}', which could not be read (${code} at ${path}). ` +
-        'Give a path relative to the workspace, or pass the key itself through private-key from a secret.'
-    )
-  }
+  return source.input === 'private-key' ? source.value : readKeyFile(source.value, process.env.GITHUB_WORKSPACE ?? process.cwd())
 }
+
+/** Every log line goes through here, so no value it quotes can forge a workflow command. */
+const log = safeLogger(core)
 
 /** The main step: inputs, key, pre-flight, exchange, guard, outputs; masking always comes first. */
 export async function login(): Promise<void> {
@@ -40,10 +33,10 @@ export async function login(): Promise<void> {
 
   const key = parsePrivateKey(inputs.keySource.input, keyText, inputs.passphrase)
   if (key.passphraseUnused) {
-    core.warning("Input 'private-key-passphrase' is set but the key is not encrypted; the passphrase was not used.")
+    log.warning("Input 'private-key-passphrase' is set but the key is not encrypted; the passphrase was not used.")
   }
   const certificate = inputs.certificate.trim() ? checkCertificate(parseCertificate(inputs.certificate), key.key, new Date()) : undefined
-  if (certificate?.warning) core.warning(certificate.warning)
+  if (certificate?.warning) log.warning(certificate.warning)
   const endpoint = resolveEndpoint(inputs.loginUrl, inputs.audience)
   const ctx = { loginUrl: endpoint.loginUrl, audience: endpoint.audience, username: inputs.username }
   const timeoutMs = inputs.requestTimeoutSeconds * 1000
@@ -54,13 +47,13 @@ export async function login(): Promise<void> {
       const assertion = signAssertion(claims, key.key)
       core.setSecret(assertion)
       if (n === 1) {
-        core.info(`Requesting a token from ${endpoint.tokenUrl} for ${inputs.username} (audience ${endpoint.audience}).`)
+        log.info(`Requesting a token from ${endpoint.tokenUrl} for ${inputs.username} (audience ${endpoint.audience}).`)
       }
-      core.debug(`Assertion claims: iss=${claims.iss} sub=${claims.sub} aud=${claims.aud} exp=${claims.exp} jti=${claims.jti}`)
+      log.debug(`Assertion claims: iss=${claims.iss} sub=${claims.sub} aud=${claims.aud} exp=${claims.exp} jti=${claims.jti}`)
       return requestToken(postForm, endpoint.tokenUrl, assertion, timeoutMs, ctx, secret => core.setSecret(secret))
     },
     { ...DEFAULT_POLICY, maxAttempts: inputs.maxAttempts },
-    { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => core.info(message) }
+    { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => log.info(message) }
   )
   const { orgId, userId } = parseIdentity(token.id)
 
@@ -96,7 +89,7 @@ export async function login(): Promise<void> {
     const facts = { username: inputs.username, userId, orgId, instanceUrl: token.instance_url, ...endpoint }
     await core.summary.addRaw(summaryMarkdown({ ...facts, certificateExpiresAt: expiresAt })).write()
   }
-  core.info(`Authenticated as ${inputs.username} (user ${userId || 'unknown'}) to org ${orgId || 'unknown'} at ${token.instance_url}.`)
+  log.info(`Authenticated as ${inputs.username} (user ${userId || 'unknown'}) to org ${orgId || 'unknown'} at ${token.instance_url}.`)
 }
 
 /** Entry point for both steps: every failure becomes one error line, without a stack trace. */
@@ -110,6 +103,6 @@ export async function run(): Promise<void> {
       await login()
     }
   } catch (err) {
-    core.setFailed(err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`)
+    core.setFailed(neutralize(err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`))
   }
 }

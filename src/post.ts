@@ -3,7 +3,10 @@ import { resolveEndpoint } from './audience.js'
 import { postForm } from './http.js'
 import { readInputs } from './inputs.js'
 import { revokeToken } from './revoke.js'
+import { safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
+
+const log = safeLogger(core)
 
 /**
  * The post step, at the end of the job: clears exported variables and, when the main step left a token
@@ -17,7 +20,7 @@ export async function cleanup(): Promise<void> {
   }
   const token = core.getState(STATE.token)
   if (!token) {
-    core.debug('No token to revoke: revoke-token is off, or the login step did not get one.')
+    log.debug('No token to revoke: revoke-token is off, or the login step did not get one.')
     return
   }
   core.setSecret(token)
@@ -26,10 +29,10 @@ export async function cleanup(): Promise<void> {
   const { loginUrl } = resolveEndpoint(inputs.loginUrl, inputs.audience)
   const failed = await revokeToken(postForm, loginUrl, token, inputs.requestTimeoutSeconds * 1000)
   if (failed) {
-    core.warning(
+    log.warning(
       `Could not revoke the access token at ${loginUrl}/services/oauth2/revoke (${failed}); it stays valid until its session times out.`
     )
   } else {
-    core.info(`Revoked the access token at ${loginUrl}/services/oauth2/revoke.`)
+    log.info(`Revoked the access token at ${loginUrl}/services/oauth2/revoke.`)
   }
 }
