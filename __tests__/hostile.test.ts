@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
 import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from './support/keys.mjs'
-import { forgedCommands } from './support/runner.mjs'
 
 let f: Fixture
 beforeAll(async () => {
@@ -25,18 +24,6 @@ async function refusedBeforeAnyRequest(inputs: Record<string, string>, message: 
   expect(r.outputs).toEqual({})
   return r
 }
-
-describe('the checker reads output as the runner does', () => {
-  it.each([
-    ['a command after LF', 'hello\n::warning::FORGED'],
-    ['stop-commands after CR', 'hello\r::stop-commands::FORGED'],
-    ['the legacy form mid-line', 'hello ##[error]FORGED'],
-    ['a command after leading white space', '  ::error::FORGED'],
-    ['a command the action never writes', '::set-output name=x::y']
-  ])('flags %s', (_, stdout) => {
-    expect(forgedCommands({ stdout, stderr: '' })).not.toEqual([])
-  })
-})
 
 describe('values from inputs cannot forge a workflow command', () => {
   it.each([

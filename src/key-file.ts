@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
-import { ActionError } from './errors.js'
+import { ActionError, shown } from './errors.js'
 
 /** A key with its certificate chain is a few KiB; anything this big is not a key file. */
 export const MAX_KEY_FILE_BYTES = 1024 * 1024
@@ -17,7 +17,7 @@ function kind(stats: Stats): string {
 }
 
 function refuse(value: string, problem: string): ActionError {
-  return new ActionError(`Input 'private-key-file' names '${value}', which ${problem}. ${FIX}`)
+  return new ActionError(`Input 'private-key-file' names ${shown(value)}, which ${problem}. ${FIX}`)
 }
 
 /**

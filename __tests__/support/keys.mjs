@@ -137,13 +137,14 @@ export function certificateWithDates(privateKeyPem, startDate, endDate, subject 
 }
 
 /**
- * The key with its CRT coefficient (qInv) off by p: it still parses, but OpenSSL refuses to sign with it.
- * Returned as PKCS#8 PEM.
+ * The key with its CRT coefficient (qInv) off by 2p, so longer than p: it still parses, but OpenSSL
+ * refuses to sign with it ("RSA lib"). (Off by p alone is sometimes still as long as p, and then OpenSSL
+ * notices the bad CRT result and signs without it.) Returned as PKCS#8 PEM.
  */
 export function damagedCrtKey(privateKey) {
   const jwk = privateKey.export({ format: 'jwk' })
   const int = s => BigInt(`0x${Buffer.from(s, 'base64url').toString('hex')}`)
-  const hex = int(jwk.qi) + int(jwk.p)
+  const hex = int(jwk.qi) + 2n * int(jwk.p)
   const text = hex.toString(16)
   const qi = Buffer.from(text.length % 2 ? `0${text}` : text, 'hex').toString('base64url')
   return createPrivateKey({ key: { ...jwk, qi }, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' })
