@@ -5,18 +5,24 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
+import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
 import { SANDBOX_AUDIENCE, startFakeSalesforce } from '../__tests__/support/fake-salesforce.mjs'
 import { makeIdentity } from '../__tests__/support/keys.mjs'
 import { ACTION, ENTRY, ROOT, runStep, unescapeData } from '../__tests__/support/runner.mjs'
 
-const USAGE = `Usage: npm start [-- --sandbox] [-- --fail]
+const USAGE = `Usage: npm start [-- --sandbox | --keyless] [-- --fail]
 
 Runs ${relative(ROOT, ENTRY)} as a workflow step against a Salesforce-compatible token server on loopback,
 with a throwaway key and certificate, and prints the step's log (masked as GitHub masks it) and outputs.
 
   --sandbox  log in with audience: sandbox (the server accepts only ${SANDBOX_AUDIENCE})
-  --fail     log in as a user who has not been pre-authorized, to see the error a workflow would show
+  --keyless  log in without a key (auth-flow: github-oidc): a fake GitHub OIDC service issues the job's ID
+             token, and the org's token exchange handler applies one trust rule for acme/app on main
+  --fail     see the error a workflow would show: a user who has not been pre-authorized, or (keyless) a
+             push to a branch no trust rule names
   --help     show this help`
+
+const KEYLESS_USER = 'deploy@acme.example'
 
 /** How the runner shows workflow commands; ::add-mask:: lines are already gone, debug is hidden. */
 const LABELS = { error: 'Error', warning: 'Warning', notice: 'Notice' }
@@ -54,7 +60,10 @@ function printStep(title, result, mask, inputs = {}) {
 async function main() {
   let options
   try {
-    options = parseArgs({ options: { sandbox: { type: 'boolean' }, fail: { type: 'boolean' }, help: { type: 'boolean' } } }).values
+    options = parseArgs({
+      options: { sandbox: { type: 'boolean' }, keyless: { type: 'boolean' }, fail: { type: 'boolean' }, help: { type: 'boolean' } }
+    }).values
+    if (options.sandbox && options.keyless) throw new Error('--sandbox and --keyless do not go together.')
   } catch (err) {
     console.error(`${err.message}\n\n${USAGE}`)
     return 2
@@ -70,7 +79,9 @@ async function main() {
 
   const server = await startFakeSalesforce({ audiences: options.sandbox ? [SANDBOX_AUDIENCE] : undefined })
   const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-start-'))
+  const github = options.keyless ? await startFakeGitHubOidc() : undefined
   try {
+    if (github) return await keyless(server, github, dir, options.fail)
     const identity = makeIdentity()
     const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
     const username = options.fail ? 'not-approved@acme.example' : 'deploy@acme.example'
@@ -81,30 +92,58 @@ async function main() {
 
     const inputs = { 'client-id': clientId, username, 'private-key': identity.pkcs8, 'login-url': server.url }
     if (options.sandbox) inputs.audience = 'sandbox'
-    const result = await runStep({ inputs, dir })
-    const secrets = new Set(result.masks)
-    printStep(`Run ./  (${relative(ROOT, ENTRY)})`, result, masker(secrets), inputs)
-
-    if (result.code === 0) {
-      console.log('\nOutputs:')
-      const mask = masker(secrets)
-      for (const [name, value] of Object.entries(result.outputs)) {
-        console.log(`  ${name} = ${name === 'access_token' ? '***' : mask(value)}`)
-      }
-    }
-    // The runner's post step: same inputs, the state the main step saved, the job's masks still applied.
-    const postIf = ACTION.runs['post-if'] ?? 'always()'
-    if (ACTION.runs.post && (result.code === 0 || !postIf.includes('success()'))) {
-      const post = await runStep({ inputs, dir, post: true, state: result.state })
-      for (const secret of post.masks) secrets.add(secret)
-      printStep(`Post Run ./  (${relative(ROOT, join(ROOT, ACTION.runs.post))})`, post, masker(secrets))
-    }
-    console.log(result.code === 0 ? '\nThe step succeeded.' : `\nThe step failed (exit code ${result.code}).`)
-    return result.code === 0 ? 0 : 1
+    return await showRun(inputs, dir)
   } finally {
     rmSync(dir, { recursive: true, force: true })
-    await server.close()
+    await Promise.all([server.close(), github?.close()])
   }
+}
+
+/** The keyless set-up: an app enabled for token exchange, the GitHub Actions handler and one trust rule. */
+async function keyless(server, github, dir, fail) {
+  const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
+  server.addApp(clientId, undefined, { tokenExchange: true })
+  server.addUser(KEYLESS_USER)
+  const rule = {
+    Repository_Id__c: github.claims.repository_id,
+    Repository__c: github.claims.repository,
+    Ref__c: 'refs/heads/main',
+    Audience__c: server.url,
+    Username__c: KEYLESS_USER,
+    Active__c: true
+  }
+  server.addTokenExchangeHandler({ jwksUrl: github.jwksUrl, apps: [clientId], defaultFor: [clientId], rules: [rule] })
+  if (fail) github.claims.ref = 'refs/heads/feature'
+  console.log(`Fake GitHub OIDC service at ${github.url}; the job is a push to ${github.claims.ref} of ${github.claims.repository}.`)
+  console.log(`Fake Salesforce at ${server.url} (org ${server.orgId}); app ${clientId} is enabled for token exchange.`)
+  console.log(
+    `Trust rule: repository id ${rule.Repository_Id__c} (${rule.Repository__c}), ref ${rule.Ref__c}, audience ${rule.Audience__c} -> ${KEYLESS_USER}.`
+  )
+  return showRun({ 'auth-flow': 'github-oidc', 'client-id': clientId, 'login-url': server.url }, dir, github.env())
+}
+
+/** Runs the main step and the post step, and prints them as the run page shows them. */
+async function showRun(inputs, dir, env = {}) {
+  const result = await runStep({ inputs, dir, env })
+  const secrets = new Set(result.masks)
+  printStep(`Run ./  (${relative(ROOT, ENTRY)})`, result, masker(secrets), inputs)
+
+  if (result.code === 0) {
+    console.log('\nOutputs:')
+    const mask = masker(secrets)
+    for (const [name, value] of Object.entries(result.outputs)) {
+      console.log(`  ${name} = ${name === 'access_token' ? '***' : mask(value)}`)
+    }
+  }
+  // The runner's post step: same inputs, the state the main step saved, the job's masks still applied.
+  const postIf = ACTION.runs['post-if'] ?? 'always()'
+  if (ACTION.runs.post && (result.code === 0 || !postIf.includes('success()'))) {
+    const post = await runStep({ inputs, dir, post: true, state: result.state, env })
+    for (const secret of post.masks) secrets.add(secret)
+    printStep(`Post Run ./  (${relative(ROOT, join(ROOT, ACTION.runs.post))})`, post, masker(secrets))
+  }
+  console.log(result.code === 0 ? '\nThe step succeeded.' : `\nThe step failed (exit code ${result.code}).`)
+  return result.code === 0 ? 0 : 1
 }
 
 process.exitCode = await main()

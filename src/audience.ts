@@ -112,6 +112,37 @@ export function parseLoginUrl(value: string): string | undefined {
   return withoutTrailingSlash(url, /\/services\/oauth2\/token$/)
 }
 
+/** My Domain hosts: the only login hosts that name one org, so the only ones that know its token exchange handler. */
+const MY_DOMAIN = /\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/i
+
+/**
+ * The keyless flow's `login-url`: the org's My Domain origin. login.salesforce.com and test.salesforce.com
+ * serve every org, so they cannot tell which org's token exchange handler should judge GitHub's token.
+ */
+export function parseMyDomainUrl(value: string): string {
+  const loginUrl = parseLoginUrl(value) ?? ''
+  const url = new URL(loginUrl)
+  const fix = "Use the org's My Domain URL (Setup > My Domain), e.g. https://acme.my.salesforce.com."
+  if (!LOCAL_HOSTS.includes(url.hostname) && !MY_DOMAIN.test(url.hostname)) {
+    throw inputError('login-url', `must be a My Domain URL with 'auth-flow: github-oidc', not '${url.hostname}'`, fix)
+  }
+  if (loginUrl !== url.origin) throw inputError('login-url', `must be the My Domain origin, without a path ('${url.origin}/...')`, fix)
+  return loginUrl
+}
+
+/** `oidc-audience`: the audience asked of GitHub, sent exactly as given (trust rules compare it exactly). */
+export function parseOidcAudience(value: string): string | undefined {
+  const text = value.trim()
+  if (text === '') return undefined
+  const fix = "Use an https URL, the same as the trust rule's Audience, or leave it empty for the login URL."
+  const url = parseUrl('oidc-audience', text, fix)
+  if (url.protocol !== 'https:') throw inputError('oidc-audience', `must be an https URL, not ${url.protocol}//`, fix)
+  if (text.length > 255 || /\s|\p{Cc}/u.test(text)) {
+    throw inputError('oidc-audience', 'must be one https URL of at most 255 characters, without spaces', fix)
+  }
+  return text
+}
+
 /**
  * Resolves the endpoint and audience from the two inputs. Either may be empty: the login URL follows a
  * sandbox audience, and the audience follows a sandbox login host; otherwise production.

@@ -7,8 +7,11 @@ export interface HttpResponse {
   body: string
 }
 
-/** Sends a form-encoded POST; the only HTTP call the action makes. Injected so the retry policy is testable. */
+/** Sends a form-encoded POST (every call to Salesforce). Injected so the retry policy is testable. */
 export type PostForm = (url: string, form: Record<string, string>, timeoutMs: number) => Promise<HttpResponse>
+
+/** Sends a GET with the given headers (GitHub's ID token service). */
+export type GetUrl = (url: string, headers: Record<string, string>, timeoutMs: number) => Promise<HttpResponse>
 
 /** A request that got no complete HTTP answer: `code` is Node's error code, or ETIMEDOUT for our deadline. */
 export class TransportError extends Error {
@@ -81,10 +84,16 @@ function toTransportError(err: unknown): TransportError {
 }
 
 /**
- * POSTs a form through @actions/http-client (which honours HTTPS_PROXY and NO_PROXY) with redirects and
- * its own retries off, and one deadline covering connect to last byte: a stalled server cannot hang a job.
+ * One request through @actions/http-client (which honours HTTPS_PROXY and NO_PROXY) with redirects and its
+ * own retries off, and one deadline covering connect to last byte: a stalled server cannot hang a job.
  */
-export const postForm: PostForm = async (url, form, timeoutMs) => {
+async function send(
+  method: 'GET' | 'POST',
+  url: string,
+  body: string | null,
+  headers: Record<string, string>,
+  timeoutMs: number
+): Promise<HttpResponse> {
   const controller = new AbortController()
   const client = new HttpClient(USER_AGENT, [abortHandler(controller.signal)], {
     allowRedirects: false,
@@ -92,12 +101,9 @@ export const postForm: PostForm = async (url, form, timeoutMs) => {
     keepAlive: false
   })
   const exchange = (async (): Promise<HttpResponse> => {
-    const res = await client.post(url, new URLSearchParams(form).toString(), {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json'
-    })
-    const body = await readBody(res.message)
-    return { status: res.message.statusCode ?? 0, headers: res.message.headers, body }
+    const res = await client.request(method, url, body, { accept: 'application/json', ...headers })
+    const text = await readBody(res.message)
+    return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: text }
   })()
   // The deadline wins whatever the request is doing (a proxy that never answers CONNECT leaves the request
   // without a socket for the abort signal to end); the abort then frees whatever it holds.
@@ -118,3 +124,10 @@ export const postForm: PostForm = async (url, form, timeoutMs) => {
     client.dispose()
   }
 }
+
+/** A form-encoded POST: the only way a credential is ever sent to Salesforce (never in a URL or header). */
+export const postForm: PostForm = (url, form, timeoutMs) =>
+  send('POST', url, new URLSearchParams(form).toString(), { 'content-type': 'application/x-www-form-urlencoded' }, timeoutMs)
+
+/** A GET under the same deadline and proxy rules as every other request. */
+export const getUrl: GetUrl = (url, headers, timeoutMs) => send('GET', url, null, headers, timeoutMs)

@@ -1,26 +1,69 @@
+import { resolveEndpoint, parseMyDomainUrl, parseOidcAudience } from './audience.js'
 import { ActionError, SECRETS_HINT, inputError, shown } from './errors.js'
 import { parseAllowedOrgIds } from './orgs.js'
 import { isPrintable, neutralize } from './sanitize.js'
 
-export interface Inputs {
+/** What every login flow shares: where the token comes from, how hard to try, and what to do with it. */
+interface CommonInputs {
   clientId: string
-  username: string
-  /** Which input holds the key, and its value: the key text, or a path. */
-  keySource: { input: 'private-key' | 'private-key-file'; value: string }
-  passphrase: string
+  /** Where the login happens, without a trailing slash; also where the token is revoked. */
   loginUrl: string
-  audience: string
+  /** The token endpoint: `{loginUrl}/services/oauth2/token`. */
+  tokenUrl: string
   maxAttempts: number
   requestTimeoutSeconds: number
   revokeToken: boolean
-  certificate: string
   allowedOrgIds: string[]
   exportEnv: boolean
   jobSummary: boolean
 }
 
+/** The key-based flow: a signed assertion for a named user. */
+export interface JwtBearerInputs extends CommonInputs {
+  flow: 'jwt-bearer'
+  username: string
+  /** Which input holds the key, and its value: the key text, or a path. */
+  keySource: { input: 'private-key' | 'private-key-file'; value: string }
+  passphrase: string
+  /** The `aud` claim, resolved from `audience` and `login-url`. */
+  audience: string
+  certificate: string
+}
+
+/** The keyless flow: GitHub's OIDC ID token exchanged at the org's My Domain; the org's rules pick the user. */
+export interface GithubOidcInputs extends CommonInputs {
+  flow: 'github-oidc'
+  /** The audience asked of GitHub (the `aud` the org's trust rules expect). */
+  oidcAudience: string
+  /** Sent as `token_handler` when not empty. */
+  tokenHandler: string
+  /** The full URN sent as `subject_token_type`. */
+  subjectTokenType: string
+}
+
+/** Inputs read once, as the flow they chose: no other module asks which flow it is in. */
+export type Inputs = JwtBearerInputs | GithubOidcInputs
+
 /** Reads one input by its action.yml name; `core.getInput` in the action, a table in tests. */
 export type GetInput = (name: string) => string
+
+export const FLOWS = ['jwt-bearer', 'github-oidc'] as const
+
+const TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:'
+const SUBJECT_TOKEN_TYPES = ['jwt', 'id_token']
+
+/** Inputs of the key-based flow that the keyless flow refuses, with what to do instead. */
+const NOT_KEYLESS: [string, string][] = [
+  ['username', "the org's trust rules choose the user: name it in the rule's Username field"],
+  ['private-key', 'no key is used: remove it (and the secret, once keyless login works)'],
+  ['private-key-file', 'no key is used: remove it'],
+  ['private-key-passphrase', 'no key is used: remove it'],
+  ['certificate', 'no key or certificate is used: remove it'],
+  ['audience', "GitHub's token carries the audience: set 'oidc-audience' instead, or leave it empty for the login URL"]
+]
+
+/** Inputs only the keyless flow reads. */
+const KEYLESS_ONLY = ['oidc-audience', 'token-handler', 'subject-token-type']
 
 function required(get: GetInput, name: string, what: string): string {
   const value = get(name).trim()
@@ -71,13 +114,42 @@ function boolean(get: GetInput, name: string, fallback: boolean): boolean {
   throw inputError(name, `must be true or false, not ${shown(text)}`, 'Set it to true or false, or remove it for the default.')
 }
 
-/**
- * Reads and checks every input before anything touches the network, so a misconfigured workflow fails
- * with one message naming the input instead of a Salesforce error about something else.
- */
-export function readInputs(get: GetInput): Inputs {
-  // Salesforce consumer keys are under 256 characters, and usernames at most 80.
-  const clientId = plainText('client-id', required(get, 'client-id', 'the consumer key of the connected app or External Client App'), 255)
+/** `auth-flow`: empty means the key-based flow, the action's behaviour before keyless login existed. */
+function flowOf(get: GetInput): Inputs['flow'] {
+  const text = get('auth-flow').trim()
+  if (text === '') return 'jwt-bearer'
+  const flow = FLOWS.find(f => f === text.toLowerCase())
+  if (!flow) {
+    throw inputError(
+      'auth-flow',
+      `must be 'jwt-bearer' or 'github-oidc', not '${text.slice(0, 40)}'`,
+      "Use 'jwt-bearer' (a private key) or 'github-oidc' (keyless, GitHub's OIDC token), or remove it for jwt-bearer."
+    )
+  }
+  return flow
+}
+
+/** The inputs after the flow's own ones: the same checks, in the same order, for every flow. */
+function commonInputs(get: GetInput, clientId: string, endpoint: { loginUrl: string; tokenUrl: string }): CommonInputs {
+  return {
+    clientId,
+    ...endpoint,
+    maxAttempts: wholeNumber(get, 'max-attempts', 1, 10, 3),
+    requestTimeoutSeconds: wholeNumber(get, 'request-timeout-seconds', 1, 300, 30),
+    revokeToken: boolean(get, 'revoke-token', false),
+    allowedOrgIds: parseAllowedOrgIds(get('allowed-org-ids')),
+    exportEnv: boolean(get, 'export-env', false),
+    jobSummary: boolean(get, 'job-summary', true)
+  }
+}
+
+function readJwtBearer(get: GetInput, clientId: string): JwtBearerInputs {
+  for (const name of KEYLESS_ONLY) {
+    if (get(name).trim() !== '') {
+      throw inputError(name, 'is only used by the keyless flow', "Remove it, or set 'auth-flow: github-oidc' to log in without a key.")
+    }
+  }
+  // Salesforce usernames are at most 80 characters.
   const username = plainText('username', required(get, 'username', 'the Salesforce username to log in as'), 80)
   const key = get('private-key')
   const file = get('private-key-file').trim()
@@ -99,20 +171,65 @@ export function readInputs(get: GetInput): Inputs {
         "secret through 'private-key' instead, and keep 'private-key-file' for the path of a key file."
     )
   }
+  const keySource =
+    key.trim() !== '' ? ({ input: 'private-key', value: key } as const) : ({ input: 'private-key-file', value: file } as const)
+  const passphrase = get('private-key-passphrase')
+  // URL parsers silently drop CR, LF and tab: refuse them here, before they can hide a second line.
+  const { audience, ...endpoint } = resolveEndpoint(
+    plainText('login-url', get('login-url').trim(), 2048),
+    plainText('audience', get('audience').trim(), 2048)
+  )
   return {
-    clientId,
+    flow: 'jwt-bearer',
     username,
-    keySource: key.trim() !== '' ? { input: 'private-key', value: key } : { input: 'private-key-file', value: file },
-    passphrase: get('private-key-passphrase'),
-    // URL parsers silently drop CR, LF and tab: refuse them here, before they can hide a second line.
-    loginUrl: plainText('login-url', get('login-url').trim(), 2048),
-    audience: plainText('audience', get('audience').trim(), 2048),
-    maxAttempts: wholeNumber(get, 'max-attempts', 1, 10, 3),
-    requestTimeoutSeconds: wholeNumber(get, 'request-timeout-seconds', 1, 300, 30),
-    revokeToken: boolean(get, 'revoke-token', false),
+    keySource,
+    passphrase,
+    audience,
     certificate: get('certificate'),
-    allowedOrgIds: parseAllowedOrgIds(get('allowed-org-ids')),
-    exportEnv: boolean(get, 'export-env', false),
-    jobSummary: boolean(get, 'job-summary', true)
+    ...commonInputs(get, clientId, endpoint)
   }
+}
+
+function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
+  for (const [name, instead] of NOT_KEYLESS) {
+    // Named only: a refused private key or passphrase must not be echoed.
+    if (get(name).trim() !== '') throw inputError(name, "is not used with 'auth-flow: github-oidc'", `In this flow ${instead}.`)
+  }
+  const loginUrl = parseMyDomainUrl(
+    plainText('login-url', required(get, 'login-url', "the org's My Domain URL, e.g. https://acme.my.salesforce.com"), 2048)
+  )
+  const type = get('subject-token-type').trim().toLowerCase() || 'jwt'
+  if (!SUBJECT_TOKEN_TYPES.includes(type)) {
+    throw inputError(
+      'subject-token-type',
+      `must be 'jwt' or 'id_token', not '${get('subject-token-type').trim().slice(0, 40)}'`,
+      "Use the type your token exchange handler enables, or remove it for 'jwt'."
+    )
+  }
+  const tokenHandler = get('token-handler').trim()
+  if (tokenHandler !== '' && !/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(tokenHandler)) {
+    throw inputError(
+      'token-handler',
+      'must be the name of a token exchange handler (letters, digits and underscores)',
+      'Give the handler name from Setup > Token Exchange Handlers, or remove it to use the default handler of the app.'
+    )
+  }
+  return {
+    flow: 'github-oidc',
+    oidcAudience: parseOidcAudience(get('oidc-audience')) ?? loginUrl,
+    tokenHandler,
+    subjectTokenType: TOKEN_TYPE_URN + type,
+    ...commonInputs(get, clientId, { loginUrl, tokenUrl: `${loginUrl}/services/oauth2/token` })
+  }
+}
+
+/**
+ * Reads and checks every input before anything touches the network, so a misconfigured workflow fails
+ * with one message naming the input instead of a Salesforce error about something else.
+ */
+export function readInputs(get: GetInput): Inputs {
+  const flow = flowOf(get)
+  // Salesforce consumer keys are under 256 characters.
+  const clientId = plainText('client-id', required(get, 'client-id', 'the consumer key of the connected app or External Client App'), 255)
+  return flow === 'github-oidc' ? readGithubOidc(get, clientId) : readJwtBearer(get, clientId)
 }

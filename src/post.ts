@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { resolveEndpoint } from './audience.js'
 import { postForm } from './http.js'
 import { readInputs } from './inputs.js'
 import { revokeToken } from './revoke.js'
@@ -25,9 +24,8 @@ export async function cleanup(): Promise<void> {
   }
   core.setSecret(token)
   // The main step got a token with these same inputs, so they read and resolve as they did there.
-  const inputs = readInputs(name => core.getInput(name))
-  const { loginUrl } = resolveEndpoint(inputs.loginUrl, inputs.audience)
-  const failed = await revokeToken(postForm, loginUrl, token, inputs.requestTimeoutSeconds * 1000)
+  const { loginUrl, requestTimeoutSeconds } = readInputs(name => core.getInput(name))
+  const failed = await revokeToken(postForm, loginUrl, token, requestTimeoutSeconds * 1000)
   if (failed) {
     log.warning(
       `Could not revoke the access token at ${loginUrl}/services/oauth2/revoke (${failed}); it stays valid until its session times out.`

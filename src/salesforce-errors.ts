@@ -1,24 +1,106 @@
 /** Where the failed login was sent, so fixes about hosts and audiences can show what was used. */
 export interface LoginContext {
+  /** The flow that failed; the key-based one when not given. */
+  flow?: 'jwt-bearer' | 'github-oidc'
   loginUrl: string
+  /** The `aud` sent: the assertion's, or the one asked of GitHub. */
   audience: string
+  /** The user asked for; empty in the keyless flow, where the org's trust rules choose. */
   username: string
 }
 
 interface Entry {
+  /** The flow whose requests cause this answer; both when not given. */
+  flow?: LoginContext['flow']
+  /** Match only where the description begins (for messages that quote other text). */
+  startsWith?: boolean
   error?: string
   description: string
   fix: (ctx: LoginContext) => string
 }
 
-const used = (ctx: LoginContext): string => `(login-url ${ctx.loginUrl}, audience ${ctx.audience})`
+const flowOf = (ctx: LoginContext): NonNullable<LoginContext['flow']> => ctx.flow ?? 'jwt-bearer'
+
+const used = (ctx: LoginContext): string =>
+  `(login-url ${ctx.loginUrl}, ${flowOf(ctx) === 'github-oidc' ? 'oidc-audience' : 'audience'} ${ctx.audience})`
+
+/** Where a token exchange handler's real reason is, when its answer does not say. */
+const HANDLER_LOG = "The handler's own reason is in the debug log of the handler's Run As user (operation OauthTokenExchangeApexExec)."
 
 /**
  * Salesforce's token endpoint refusals and what each one really means. The Salesforce CLI reports all of
  * them as "JSON web token error"; naming the fix is most of this action's value when a login fails.
  */
 const CATALOGUE: Entry[] = [
+  // The handler's own refusals first, by how they begin: they quote GitHub's claims, which may hold any words.
   {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected',
+    fix: () =>
+      "The org's token exchange handler could not accept GitHub's token itself (see its words above). " +
+      "If the token expired, re-run the job; if it is the issuer or signature, check that the handler's remote " +
+      `site setting allows https://token.actions.githubusercontent.com. ${HANDLER_LOG}`
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'no active github trust rule matches',
+    fix: () =>
+      'Compare the claims this step printed before the exchange (repository, repository id, ref, environment, ' +
+      'audience) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
+      'Rule > Manage Records), and add or correct the rule that should match.'
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'active github trust rules name more than one user',
+    fix: () =>
+      'Several active GitHub Trust Rule records match this job and name different users. Deactivate or narrow ' +
+      '(by ref or environment) all but the one that should apply.'
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'the github trust rule for',
+    fix: () =>
+      'The matching rule names a user who does not exist in this org or is deactivated. Create or reactivate ' +
+      "that user, or correct the rule's Username (usernames differ between production and sandboxes)."
+  },
+  // Then the keyless flow's platform answers: the same words can mean something else after a token exchange.
+  {
+    flow: 'github-oidc',
+    description: "user hasn't approved this consumer",
+    fix: () =>
+      "The user the org's trust rule chose is not pre-authorized for this app. In Setup > External Client App " +
+      "Manager > the app > Policies, set Permitted Users to 'Admin approved users are pre-authorized' and assign " +
+      "the app's permission set to the user named in the matching GitHub trust rule."
+  },
+  {
+    flow: 'github-oidc',
+    description: 'token handler not found',
+    fix: ctx =>
+      'No token exchange handler is enabled for this app. In Setup > Token Exchange Handlers, open the handler ' +
+      '(GitHub Actions OIDC, GitHubActionsTokenExchangeHandler), enable this app on it with a Run As user, and make it the default handler of the app; or ' +
+      `set 'token-handler' to the handler's name ${used(ctx)}.`
+  },
+  {
+    flow: 'github-oidc',
+    error: 'unsupported_grant_type',
+    description: 'grant type not supported',
+    fix: ctx =>
+      "The app does not accept the token exchange grant. In the External Client App's OAuth settings, enable the " +
+      "Token Exchange Flow and clear 'Require secret for Token Exchange Flow'; and check that 'login-url' is " +
+      `the org's My Domain URL ${used(ctx)}.`
+  },
+  {
+    flow: 'github-oidc',
+    description: 'token handler validation failed',
+    fix: () => `The org's token exchange handler refused GitHub's token without saying why. ${HANDLER_LOG}`
+  },
+
+  {
+    flow: 'jwt-bearer',
     description: "user hasn't approved this consumer",
     fix: ctx =>
       `The user ${ctx.username} is not pre-authorized for this app. In Setup, edit the app's policies ` +
@@ -27,6 +109,7 @@ const CATALOGUE: Entry[] = [
       `If the user belongs to a sandbox, log in through the sandbox: audience 'sandbox' or the sandbox's My Domain URL ${used(ctx)}.`
   },
   {
+    flow: 'jwt-bearer',
     description: 'invalid assertion',
     fix: () =>
       'Salesforce could not verify the signature: the certificate uploaded to the app ("Use digital ' +
@@ -34,6 +117,7 @@ const CATALOGUE: Entry[] = [
       "give it as the 'certificate' input so the action checks the pair before sending anything."
   },
   {
+    flow: 'jwt-bearer',
     description: 'audience is invalid',
     fix: ctx =>
       `The audience is not the one ${ctx.loginUrl} expects ${used(ctx)}. Sandboxes and scratch orgs take ` +
@@ -41,6 +125,7 @@ const CATALOGUE: Entry[] = [
       "'production' (https://login.salesforce.com). Leave 'audience' empty to derive it from 'login-url'."
   },
   {
+    flow: 'jwt-bearer',
     description: 'expired authorization code',
     fix: () =>
       "Salesforce considers the assertion expired, which means the runner's clock is behind Salesforce's by " +
@@ -56,6 +141,7 @@ const CATALOGUE: Entry[] = [
   },
   {
     error: 'invalid_app_access',
+    flow: 'jwt-bearer',
     description: 'user is not admin approved to access this app',
     fix: ctx =>
       `The user ${ctx.username} may not use this app. Add the user's profile or a permission set to the app ` +
@@ -69,12 +155,14 @@ const CATALOGUE: Entry[] = [
       `'login-url' (https://yourdomain.my.salesforce.com) rather than login or test.salesforce.com ${used(ctx)}.`
   },
   {
+    flow: 'jwt-bearer',
     description: 'login rate exceeded',
     fix: ctx =>
       `The user ${ctx.username} has logged in too often (Salesforce allows about 3,600 logins per user per ` +
       'hour). Authenticate once per job and reuse the token; wait before re-running.'
   },
   {
+    flow: 'jwt-bearer',
     description: 'inactive user',
     fix: ctx => `The user ${ctx.username} is deactivated or frozen. Reactivate the user or use another integration user.`
   },
@@ -86,6 +174,7 @@ const CATALOGUE: Entry[] = [
   },
   {
     error: 'unsupported_grant_type',
+    flow: 'jwt-bearer',
     description: 'grant type not supported',
     fix: ctx =>
       'The request reached Salesforce without its JWT bearer grant: usually a redirect or a proxy turned ' +
@@ -93,17 +182,27 @@ const CATALOGUE: Entry[] = [
   }
 ]
 
-function findEntry(error: string, description: string): Entry | undefined {
+/** What to check when the catalogue does not know the answer. */
+const FALLBACK: Record<NonNullable<LoginContext['flow']>, (ctx: LoginContext) => string> = {
+  'jwt-bearer': ctx => `Check 'client-id', 'username', the certificate uploaded to the app and the app's policies ${used(ctx)}.`,
+  'github-oidc': ctx =>
+    "Check 'client-id', the app's token exchange settings, the handler enabled for the app and the GitHub trust " +
+    `rules against the claims printed above ${used(ctx)}. ${HANDLER_LOG}`
+}
+
+function findEntry(error: string, description: string, ctx: LoginContext): Entry | undefined {
   const desc = description.toLowerCase()
+  const entries = CATALOGUE.filter(e => e.flow === undefined || e.flow === flowOf(ctx))
   return (
-    CATALOGUE.find(e => (e.error === undefined || e.error === error) && desc.includes(e.description)) ??
-    CATALOGUE.find(e => e.error !== undefined && e.error === error)
+    entries.find(
+      e => (e.error === undefined || e.error === error) && (e.startsWith ? desc.startsWith(e.description) : desc.includes(e.description))
+    ) ?? entries.find(e => e.error !== undefined && e.error === error)
   )
 }
 
 /** True for a refusal the catalogue knows, so even a retried status (429) can be explained with its fix. */
-export function isKnownRefusal(error: string, description: string): boolean {
-  return findEntry(error, description) !== undefined
+export function isKnownRefusal(error: string, description: string, ctx: LoginContext): boolean {
+  return findEntry(error, description, ctx) !== undefined
 }
 
 /**
@@ -111,9 +210,7 @@ export function isKnownRefusal(error: string, description: string): boolean {
  */
 export function explainOAuthError(status: number, error: string, description: string, ctx: LoginContext): string {
   const said = `Salesforce refused the login (HTTP ${status}): error "${error}", error_description "${description}".`
-  const entry = findEntry(error, description)
-  const fix = entry
-    ? entry.fix(ctx)
-    : `Check 'client-id', 'username', the certificate uploaded to the app and the app's policies ${used(ctx)}.`
+  const entry = findEntry(error, description, ctx)
+  const fix = entry ? entry.fix(ctx) : FALLBACK[flowOf(ctx)](ctx)
   return `${said} ${fix}`
 }

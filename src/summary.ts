@@ -1,24 +1,50 @@
+import type { TrustClaims } from './flow.js'
+
 export interface SummaryFacts {
-  username: string
+  /** The user the flow asked for by name; absent when the org's trust rules chose (keyless). */
+  username?: string
   userId: string
   orgId: string
   instanceUrl: string
   loginUrl: string
+  /** The assertion's audience, or the audience asked of GitHub (keyless). */
   audience: string
   certificateExpiresAt?: string
+  /** Whose GitHub token was exchanged, for a keyless login. */
+  keyless?: TrustClaims
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ')
 
+const user = (f: SummaryFacts): string =>
+  f.username ? `${f.username}${f.userId ? ` (${f.userId})` : ''}` : `${f.userId || 'unknown'} (chosen by the org's trust rules)`
+
 /** The step summary as Markdown: who logged in where. Built from non-secret facts only, never the token. */
 export function summaryMarkdown(f: SummaryFacts): string {
-  const rows: [string, string][] = [
-    ['User', `${f.username}${f.userId ? ` (${f.userId})` : ''}`],
+  const rows: [string, string][] = []
+  if (f.keyless) {
+    rows.push(
+      ['Login', 'Keyless (GitHub OIDC token exchange)'],
+      ['Repository', `${f.keyless.repository} (id ${f.keyless.repositoryId})`],
+      ['Ref', f.keyless.ref],
+      ['Environment', f.keyless.environment || '(none)']
+    )
+  }
+  rows.push(
+    ['User', user(f)],
     ['Org id', f.orgId || 'unknown'],
     ['Instance URL', f.instanceUrl],
     ['Login URL', f.loginUrl],
-    ['Audience', f.audience]
-  ]
+    [f.keyless ? 'OIDC audience' : 'Audience', f.audience]
+  )
   if (f.certificateExpiresAt) rows.push(['Certificate expires', f.certificateExpiresAt])
   return ['### Salesforce login', '', '| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), ''].join('\n')
+}
+
+/** The step's last log line: who is logged in, where, and (keyless) on whose behalf. */
+export function authenticatedLine(f: SummaryFacts): string {
+  const where = `to org ${f.orgId || 'unknown'} at ${f.instanceUrl}.`
+  if (f.username) return `Authenticated as ${f.username} (user ${f.userId || 'unknown'}) ${where}`
+  const why = f.keyless ? ` (chosen by the org's trust rules for ${f.keyless.repository} at ${f.keyless.ref})` : ''
+  return `Authenticated without a key as user ${f.userId || 'unknown'}${why} ${where}`
 }

@@ -28,9 +28,11 @@ export class AttemptError extends ActionError {
   }
 }
 
-const TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
+/** Statuses worth another attempt, from Salesforce and from GitHub alike. */
+export const TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
 
-function header(res: HttpResponse, name: string): string {
+/** One header's value as text, however Node delivered it. */
+export function header(res: HttpResponse, name: string): string {
   const value = res.headers[name]
   return Array.isArray(value) ? value.join(', ') : (value ?? '')
 }
@@ -170,7 +172,7 @@ export function interpretTokenResponse(
   const oauthError = json && typeof json.error === 'string' ? json.error : undefined
   if (TRANSIENT_STATUSES.includes(status)) {
     throw new AttemptError(
-      oauthError && status < 500 && isKnownRefusal(oauthError, str(json?.error_description))
+      oauthError && status < 500 && isKnownRefusal(oauthError, str(json?.error_description), ctx)
         ? explainOAuthError(status, said(oauthError), said(json?.error_description), ctx)
         : `Salesforce answered HTTP ${status} (${describeBody(res)}).`,
       `HTTP ${status}`,
@@ -228,15 +230,9 @@ const TRANSIENT_CODES = [
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL/
 
 /** Turns a connection failure into an attempt failure with the fix where there is one. */
-function transportFailure(err: TransportError, tokenUrl: string): AttemptError {
-  const to = `The token request to ${tokenUrl} failed: ${err.message}.`
-  if (err.code === 'ENOTFOUND') {
-    return new AttemptError(
-      `${to} The host does not exist: check 'login-url' (a My Domain URL is https://yourdomain.my.salesforce.com).`,
-      err.code,
-      false
-    )
-  }
+export function transportFailure(err: TransportError, url: string, request: string, hostFix: string): AttemptError {
+  const to = `The ${request} to ${url} failed: ${err.message}.`
+  if (err.code === 'ENOTFOUND') return new AttemptError(`${to} The host does not exist: ${hostFix}`, err.code, false)
   if (TLS_CODES.test(err.code)) {
     return new AttemptError(
       `${to} The TLS certificate could not be verified. Behind a TLS-inspecting proxy, give the proxy's CA ` +
@@ -250,23 +246,25 @@ function transportFailure(err: TransportError, tokenUrl: string): AttemptError {
   return new AttemptError(to, reason, TRANSIENT_CODES.includes(err.code))
 }
 
+const LOGIN_HOST_FIX = "check 'login-url' (a My Domain URL is https://yourdomain.my.salesforce.com)."
+
 /**
- * One attempt at the token endpoint: a fresh assertion, one form POST, the answer checked. Every failure
- * is an AttemptError that says whether trying again could help.
+ * One attempt at the token endpoint: one form POST (a fresh credential in `form`), the answer checked.
+ * Every failure is an AttemptError that says whether trying again could help.
  */
 export async function requestToken(
   post: PostForm,
   tokenUrl: string,
-  assertion: string,
+  form: Record<string, string>,
   timeoutMs: number,
   ctx: LoginContext,
   mask: (secret: string) => void
 ): Promise<TokenResponse> {
   let res: HttpResponse
   try {
-    res = await post(tokenUrl, { grant_type: JWT_BEARER_GRANT, assertion }, timeoutMs)
+    res = await post(tokenUrl, form, timeoutMs)
   } catch (err) {
-    if (err instanceof TransportError) throw transportFailure(err, tokenUrl)
+    if (err instanceof TransportError) throw transportFailure(err, tokenUrl, 'token request', LOGIN_HOST_FIX)
     throw err
   }
   return interpretTokenResponse(res, ctx, mask)

@@ -29,6 +29,31 @@ export type Fault =
   | { drip: number }
   | { raw: { status: number; headers?: Record<string, string>; body?: string; truncateAfter?: number } }
 
+export interface FakeApp {
+  publicKey?: KeyObject
+  installed: boolean
+  tokenExchange: boolean
+  secretRequired: boolean
+}
+/** A GitHub Trust Rule record, with the custom metadata type's field names. */
+export interface TrustRule {
+  Repository_Id__c: string
+  Repository__c?: string
+  Ref__c?: string
+  Environment__c?: string
+  Audience__c: string
+  Username__c: string
+  Active__c: boolean
+}
+export interface TokenExchangeHandler {
+  developerName: string
+  jwksUrl: string
+  apps: string[]
+  defaultFor: string[]
+  jwt: boolean
+  idToken: boolean
+  rules: TrustRule[]
+}
 export interface FakeSalesforce {
   audiences: string[]
   audiencesByHost: Record<string, string[]>
@@ -36,7 +61,9 @@ export interface FakeSalesforce {
   orgId: string
   url: string
   port: number
-  apps: Map<string, { publicKey: KeyObject; installed: boolean }>
+  apps: Map<string, FakeApp>
+  handlers: TokenExchangeHandler[]
+  subjectTokens: string[]
   users: Map<string, FakeUser>
   requests: RecordedRequest[]
   assertions: string[]
@@ -47,7 +74,8 @@ export interface FakeSalesforce {
   clockAheadSeconds: number
   faults: Fault[]
   revokeFails: boolean
-  addApp(clientId: string, certificate: string | KeyObject, extra?: { installed?: boolean }): void
+  addApp(clientId: string, certificate: string | KeyObject | undefined, extra?: Partial<Omit<FakeApp, 'publicKey'>>): void
+  addTokenExchangeHandler(handler: Partial<TokenExchangeHandler> & { jwksUrl: string }): TokenExchangeHandler
   addUser(username: string, extra?: Partial<FakeUser>): FakeUser
   fault(...answers: Fault[]): void
   tokenRequests(): RecordedRequest[]

@@ -5,6 +5,7 @@
 import { createPublicKey, createVerify, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
+import { exchangeToken, TOKEN_EXCHANGE } from './fake-token-exchange.mjs'
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 export const PRODUCTION_AUDIENCE = 'https://login.salesforce.com'
@@ -43,6 +44,10 @@ export async function startFakeSalesforce(options = {}) {
     assertions: [],
     tokens: [],
     revoked: [],
+    /** Token exchange handlers: { developerName, jwksUrl, apps, defaultFor, jwt, idToken, rules }. */
+    handlers: [],
+    /** Every subject token received in a token exchange, so tests can look for them in logs. */
+    subjectTokens: [],
     usedJti: new Set(),
     logins: new Map(),
     loginRateLimit: options.loginRateLimit ?? 3600,
@@ -52,9 +57,31 @@ export async function startFakeSalesforce(options = {}) {
     faults: [],
     revokeFails: false,
 
-    /** Registers an app by consumer key with the certificate (or public key) uploaded to it. */
+    /**
+     * Registers an app by consumer key with the certificate (or public key) uploaded to it, if any; extra:
+     * installed, tokenExchange (the Token Exchange Flow is enabled), secretRequired (for token exchange).
+     */
     addApp(clientId, certificate, extra = {}) {
-      server.apps.set(clientId, { publicKey: createPublicKey(certificate), installed: true, ...extra })
+      const publicKey = certificate ? createPublicKey(certificate) : undefined
+      server.apps.set(clientId, { publicKey, installed: true, tokenExchange: false, secretRequired: false, ...extra })
+    },
+    /**
+     * Defines a token exchange handler (the GitHub Actions handler of salesforce/): the apps enabled on it,
+     * those it is the default handler of, the token types it enables and its trust rules (custom metadata
+     * records as objects with the same field names, e.g. { Repository_Id__c, Audience__c, ... }).
+     */
+    addTokenExchangeHandler(handler) {
+      const full = {
+        developerName: 'GitHubActionsTokenExchangeHandler',
+        apps: [],
+        defaultFor: [],
+        jwt: true,
+        idToken: true,
+        rules: [],
+        ...handler
+      }
+      server.handlers.push(full)
+      return full
     },
     /** Adds a user; flags: approved (pre-authorized), active, appAccess, ipRestricted. */
     addUser(username, extra = {}) {
@@ -121,6 +148,12 @@ export async function startFakeSalesforce(options = {}) {
     if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return oauthError(res, 'unsupported_grant_type', 'grant type not supported')
     }
+    if (form.grant_type === TOKEN_EXCHANGE) {
+      const reply = (status, error, description) => oauthError(res, error, description, status)
+      return exchangeToken(server, form, reply, user => issue(res, user, PRODUCTION_AUDIENCE)).catch(() =>
+        reply(500, 'server_error', 'fake failed')
+      )
+    }
     if (form.grant_type !== JWT_BEARER) return oauthError(res, 'unsupported_grant_type', 'grant type not supported')
     const assertion = form.assertion ?? ''
     server.assertions.push(assertion)
@@ -140,7 +173,7 @@ export async function startFakeSalesforce(options = {}) {
     if (!app) return oauthError(res, 'invalid_client_id', 'client identifier invalid')
     const verifier = createVerify('RSA-SHA256')
     verifier.update(`${parts[0]}.${parts[1]}`)
-    if (!verifier.verify(app.publicKey, Buffer.from(parts[2], 'base64url'))) {
+    if (!app.publicKey || !verifier.verify(app.publicKey, Buffer.from(parts[2], 'base64url'))) {
       return oauthError(res, 'invalid_grant', 'invalid assertion')
     }
     if (!app.installed) return oauthError(res, 'app_not_found', 'External client app is not installed in this org')
@@ -164,14 +197,18 @@ export async function startFakeSalesforce(options = {}) {
     server.logins.set(claims.sub, count)
     if (count > server.loginRateLimit) return oauthError(res, 'invalid_grant', 'login rate exceeded')
 
+    issue(res, user, claims.aud.startsWith('https://') ? claims.aud : new URL(server.instanceUrl).origin)
+  }
+
+  /** A successful token answer for the user, with the identity URL on `idBase`, in Salesforce's shape. */
+  const issue = (res, user, idBase) => {
     const token = `${server.orgId.slice(0, 15)}!AR${randomBytes(48).toString('base64url')}`
     server.tokens.push(token)
-    const base = new URL(server.instanceUrl).origin
     send(res, 200, {
       access_token: token,
       scope: 'api web',
       instance_url: server.instanceUrl,
-      id: `${claims.aud.startsWith('https://') ? claims.aud : base}/id/${server.orgId}/${user.userId}`,
+      id: `${idBase}/id/${server.orgId}/${user.userId}`,
       token_type: 'Bearer',
       issued_at: String(Date.now()),
       signature: randomBytes(32).toString('base64')

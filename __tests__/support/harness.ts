@@ -81,10 +81,11 @@ export async function setUp(serverOptions: FakeSalesforceOptions = {}): Promise<
  * Fails the test if any key line, passphrase, assertion or token shows outside an ::add-mask:: line, if a
  * stack trace shows, or if the log holds a workflow command the action did not mean to write.
  */
-export function assertNoLeaks(server: Server, result: StepResult): void {
+export function assertNoLeaks(server: Server, result: StepResult, moreOpaque: string[] = []): void {
   // The signature alone is enough to rebuild an assertion from the (debug-logged) claims, and the part of
   // a token after '!' is the secret: look for both, and for any 24-character run of an opaque secret.
-  const opaque = [...server.assertions, ...server.assertions.map(a => a.split('.')[2] ?? ''), ...server.tokens]
+  const jwts = [...server.assertions, ...server.subjectTokens, ...moreOpaque.filter(s => s.split('.').length === 3)]
+  const opaque = [...jwts, ...jwts.map(a => a.split('.')[2] ?? ''), ...server.tokens, ...moreOpaque]
   const runs = opaque.flatMap(s =>
     Array.from({ length: Math.max(0, Math.floor((s.length - 24) / 8) + 1) }, (_, i) => s.slice(i * 8, i * 8 + 24))
   )

@@ -2,7 +2,7 @@
 // allowed-org-ids, export-env and job-summary.
 import { describe, expect, it } from '@jest/globals'
 import { ActionError } from '../../src/errors.js'
-import { readInputs, type GetInput, type Inputs } from '../../src/inputs.js'
+import { readInputs, type GetInput, type Inputs, type JwtBearerInputs } from '../../src/inputs.js'
 import { ACTION } from '../support/runner.mjs'
 
 // Placeholder text: readInputs only routes the key, it never parses it.
@@ -37,12 +37,14 @@ const NEW_INPUTS = [
 describe('readInputs: defaults of the newer inputs', () => {
   it('reads everything with defaults when only the required inputs are set', () => {
     expect(read({})).toEqual({
+      flow: 'jwt-bearer',
       clientId: '3MVG9placeholderConsumerKey',
       username: 'ci-bot@acme.example',
       keySource: { input: 'private-key', value: KEY },
       passphrase: '',
-      loginUrl: '',
-      audience: '',
+      loginUrl: 'https://login.salesforce.com',
+      tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
+      audience: 'https://login.salesforce.com',
       maxAttempts: 3,
       requestTimeoutSeconds: 30,
       revokeToken: false,
@@ -168,7 +170,7 @@ describe('readInputs: certificate', () => {
     ['text that is no certificate (checked later, only when given)', 'not a certificate'],
     ['literal \\n sequences', '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----']
   ])('passes %s through as given', (_name, value) => {
-    expect(read({ certificate: value }).certificate).toBe(value)
+    expect((read({ certificate: value }) as JwtBearerInputs).certificate).toBe(value)
   })
 })
 

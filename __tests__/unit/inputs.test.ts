@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { SECRETS_HINT } from '../../src/errors.js'
-import { plainText, readInputs, type GetInput } from '../../src/inputs.js'
+import { plainText, readInputs, type GetInput, type JwtBearerInputs } from '../../src/inputs.js'
 import { thrown } from './fixtures.js'
 
 // Placeholder text: readInputs only routes the key, it never parses it.
@@ -38,7 +38,8 @@ describe('readInputs', () => {
       keySource: { input: 'private-key', value: KEY },
       passphrase: 'pass phrase',
       loginUrl: 'https://acme.my.salesforce.com',
-      audience: 'sandbox'
+      tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token',
+      audience: 'https://test.salesforce.com'
     })
   })
 
@@ -67,7 +68,7 @@ describe('readInputs', () => {
     ],
     ['the key when private-key-file is only whitespace', { 'private-key-file': '   ' }, { input: 'private-key', value: KEY }]
   ])('takes %s', (_name, overrides, keySource) => {
-    expect(readInputs(from(overrides)).keySource).toEqual(keySource)
+    expect((readInputs(from(overrides)) as JwtBearerInputs).keySource).toEqual(keySource)
   })
 
   it.each([
@@ -153,7 +154,7 @@ describe('plainText: control characters and lengths', () => {
   })
 
   it('surrounding white space and line breaks are trimmed, not refused', () => {
-    expect(readInputs(from({ username: '  ci@acme.com\n' })).username).toBe('ci@acme.com')
+    expect((readInputs(from({ username: '  ci@acme.com\n' })) as JwtBearerInputs).username).toBe('ci@acme.com')
   })
 
   it('plainText is reusable for any input', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { TransportError, type PostForm } from '../../src/http.js'
-import { AttemptError, requestToken } from '../../src/token.js'
+import { AttemptError, JWT_BEARER_GRANT, requestToken } from '../../src/token.js'
 
 const CTX = { loginUrl: 'https://acme.my.salesforce.com', audience: 'https://login.salesforce.com', username: 'ci@acme.example' }
 const TOKEN_URL = `${CTX.loginUrl}/services/oauth2/token`
@@ -10,7 +10,14 @@ async function failWith(code: string): Promise<AttemptError> {
     throw new TransportError(code, `${code}: simulated`)
   }
   try {
-    await requestToken(post, TOKEN_URL, 'header.payload.signature', 5_000, CTX, () => undefined)
+    await requestToken(
+      post,
+      TOKEN_URL,
+      { grant_type: JWT_BEARER_GRANT, assertion: 'header.payload.signature' },
+      5_000,
+      CTX,
+      () => undefined
+    )
   } catch (e) {
     expect(e).toBeInstanceOf(AttemptError)
     return e as AttemptError

@@ -1,0 +1,370 @@
+// The keyless flow end to end: the bundled action, run as the runner runs it, asks a fake GitHub OIDC
+// service for an ID token and exchanges it at a fake org whose handler verifies it against GitHub's JWKS
+// and applies the trust rules, as the Apex handler in salesforce/ does.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { defaultClaims } from './support/fake-github-oidc.mjs'
+import { USERNAME, type StepResult } from './support/harness.js'
+import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
+
+let k: KeylessFixture
+beforeAll(async () => {
+  k = await setUpKeyless()
+})
+afterAll(() => k.close())
+
+const exchanges = (): typeof k.server.requests => k.server.tokenRequests()
+
+/** Runs a step and returns it with the requests it made to GitHub and to the org. */
+async function observed(inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
+  const [g, s] = [k.github.tokenRequests().length, exchanges().length]
+  const r = await k.step(inputs, { env })
+  return { r, github: k.github.tokenRequests().slice(g), exchanges: exchanges().slice(s) }
+}
+
+function expectFailure(r: StepResult): string {
+  expect(r.code).toBe(1)
+  expect(r.errors).toHaveLength(1)
+  expect(r.outputs).toEqual({})
+  expect(r.errors[0]).not.toMatch(/Unexpected error/)
+  return r.errors[0]
+}
+
+describe('a keyless login', () => {
+  it('asks GitHub for an ID token for the login URL, exchanges it, masks first and sets every output', async () => {
+    const { r, github, exchanges: sent } = await observed({}, { RUNNER_DEBUG: '1' })
+    expect(r.errors).toEqual([])
+    expect(r.code).toBe(0)
+
+    expect(github).toHaveLength(1)
+    expect(github[0].method).toBe('GET')
+    expect(github[0].audience).toBe(k.server.url)
+    expect(github[0].headers.authorization).toBe(`Bearer ${k.github.requestToken}`)
+    expect(github[0].url).toContain('api-version=2.0')
+
+    expect(sent).toHaveLength(1)
+    const idToken = k.github.idTokens.at(-1)!
+    expect(sent[0].method).toBe('POST')
+    expect(sent[0].headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
+    expect(sent[0].headers.authorization).toBeUndefined()
+    expect(sent[0].url).toBe('/services/oauth2/token')
+    expect(sent[0].form).toEqual({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: idToken,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      client_id: k.clientId
+    })
+
+    const token = k.server.tokens.at(-1)!
+    const user = k.server.users.get(USERNAME)!
+    expect(r.outputs).toEqual({
+      access_token: token,
+      instance_url: 'https://acme.my.salesforce.com',
+      id: `https://login.salesforce.com/id/${k.server.orgId}/${user.userId}`,
+      org_id: k.server.orgId,
+      user_id: user.userId,
+      scope: 'api web',
+      token_type: 'Bearer'
+    })
+    // The runner's request token, the ID token and the access token are masked before anything else.
+    const lines = r.stdout.split('\n')
+    const first = (pred: (l: string) => boolean): number => lines.findIndex(pred)
+    const firstText = first(l => !l.startsWith('::add-mask::') && !l.startsWith('::save-state') && l.trim() !== '')
+    for (const secret of [k.github.requestToken, idToken, token]) {
+      expect(r.masks).toContain(secret)
+    }
+    expect(first(l => l === `::add-mask::${k.github.requestToken}`)).toBeLessThan(firstText)
+    expect(first(l => l === `::add-mask::${idToken}`)).toBeLessThan(firstText)
+    expect(first(l => l === `::add-mask::${token}`)).toBeLessThan(first(l => l.startsWith('Authenticated')))
+  })
+
+  it('logs the claims the trust rules match on, before the exchange', async () => {
+    const { r } = await observed()
+    expect(r.visible).toContain(
+      `GitHub's OIDC token: repository acme/app, repository id 123456789, ref refs/heads/main, environment (none), audience ${k.server.url}.`
+    )
+    expect(r.visible).toContain(`Exchanging it for a Salesforce token at ${k.server.url}/services/oauth2/token.`)
+    const user = k.server.users.get(USERNAME)!
+    expect(r.visible).toContain(
+      `Authenticated without a key as user ${user.userId} (chosen by the org's trust rules for acme/app at refs/heads/main) ` +
+        `to org ${k.server.orgId} at https://acme.my.salesforce.com.`
+    )
+  })
+
+  it('writes a job summary that says it was keyless, for which repository and ref', async () => {
+    const { r } = await observed()
+    const user = k.server.users.get(USERNAME)!
+    expect(r.summary).toBe(
+      [
+        '### Salesforce login',
+        '',
+        '| | |',
+        '| --- | --- |',
+        '| Login | Keyless (GitHub OIDC token exchange) |',
+        '| Repository | acme/app (id 123456789) |',
+        '| Ref | refs/heads/main |',
+        '| Environment | (none) |',
+        `| User | ${user.userId} (chosen by the org's trust rules) |`,
+        `| Org id | ${k.server.orgId} |`,
+        '| Instance URL | https://acme.my.salesforce.com |',
+        `| Login URL | ${k.server.url} |`,
+        `| OIDC audience | ${k.server.url} |`,
+        ''
+      ].join('\n')
+    )
+  })
+
+  it('sends token-handler, subject-token-type and oidc-audience as given', async () => {
+    const audience = 'https://acme.my.salesforce.com/github'
+    const rule = { ...k.rule, Audience__c: audience }
+    k.handler.rules.push(rule)
+    try {
+      const {
+        r,
+        github,
+        exchanges: sent
+      } = await observed({
+        'token-handler': 'GitHubActionsTokenExchangeHandler',
+        'subject-token-type': 'id_token',
+        'oidc-audience': audience
+      })
+      expect(r.errors).toEqual([])
+      expect(github[0].audience).toBe(audience)
+      expect(sent[0].form.token_handler).toBe('GitHubActionsTokenExchangeHandler')
+      expect(sent[0].form.subject_token_type).toBe('urn:ietf:params:oauth:token-type:id_token')
+    } finally {
+      k.handler.rules.pop()
+    }
+  })
+
+  it('exports the token for the CLI and revokes it at the My Domain in the post step', async () => {
+    const r = await k.step({ 'export-env': 'true', 'revoke-token': 'true' })
+    expect(r.code).toBe(0)
+    expect(r.env).toEqual({ SF_ACCESS_TOKEN: r.outputs.access_token, SF_ORG_INSTANCE_URL: 'https://acme.my.salesforce.com' })
+    const post = await k.post(r, { 'export-env': 'true', 'revoke-token': 'true' })
+    expect(post.code).toBe(0)
+    expect(k.server.revoked).toContain(r.outputs.access_token)
+    expect(post.visible).toContain(`Revoked the access token at ${k.server.url}/services/oauth2/revoke.`)
+    expect(post.env).toEqual({ SF_ACCESS_TOKEN: '', SF_ORG_INSTANCE_URL: '' })
+  })
+
+  it('revokes the token and sets no outputs when the org is not in allowed-org-ids', async () => {
+    const r = await k.step({ 'allowed-org-ids': '00D000000000001' })
+    const message = expectFailure(r)
+    expect(message).toMatch(/^Logged in to org 00D\w+ at https:\/\/acme.my.salesforce.com, which is not in 'allowed-org-ids'/)
+    expect(message).toContain("The token was revoked. No outputs were set. Check 'login-url' and the org's trust rules")
+    expect(k.server.revoked).toContain(k.server.tokens.at(-1))
+  })
+})
+
+describe('retries', () => {
+  it('asks GitHub for a fresh ID token when the exchange must be tried again', async () => {
+    k.server.fault({ status: 503, body: '<html>down</html>' })
+    const { r, github, exchanges: sent } = await observed({ 'max-attempts': '2' })
+    expect(r.code).toBe(0)
+    expect(github).toHaveLength(2)
+    expect(sent).toHaveLength(2)
+    expect(sent[0].form.subject_token).not.toBe(sent[1].form.subject_token)
+    expect(r.visible).toMatch(/Attempt 1 of 2 failed: HTTP 503; retrying in/)
+  })
+
+  it.each([
+    ['a 503', { status: 503 }],
+    ['a 429', { status: 429 }],
+    ['a reset connection', { reset: true as const }]
+  ])("tries GitHub's token service again after %s", async (_name, fault) => {
+    k.github.fault(fault)
+    const { r, github, exchanges: sent } = await observed({ 'max-attempts': '2' })
+    expect(r.errors).toEqual([])
+    expect(github).toHaveLength(2)
+    expect(sent).toHaveLength(1)
+  })
+
+  it('bounds a GitHub token service that never answers by request-timeout-seconds and max-attempts', async () => {
+    k.github.fault({ hang: true }, { hang: true })
+    const { r, exchanges: sent } = await observed({ 'max-attempts': '2', 'request-timeout-seconds': '1' })
+    const message = expectFailure(r)
+    expect(message).toMatch(
+      /^The token request failed after 2 attempts; the last one: The ID token request to http:\/\/127\.0\.0\.1:\d+ failed: timed out after 1 s\./
+    )
+    expect(sent).toHaveLength(0)
+  })
+})
+
+describe("GitHub's refusals", () => {
+  it('names the permission, forks and Dependabot when the job may not ask for an ID token, and sends nothing', async () => {
+    const [g, s] = [k.github.requests.length, k.server.requests.length]
+    const r = await k.step({}, { env: { ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' } })
+    expect(expectFailure(r)).toBe(
+      "'auth-flow: github-oidc' needs an OIDC ID token from GitHub, but this job may not ask for one " +
+        '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
+        "Give the job 'permissions: id-token: write' (in the workflow or the job). Pull requests from forks and " +
+        'Dependabot runs get no ID token from GitHub: deploy from push or workflow_dispatch runs instead.'
+    )
+    expect([k.github.requests.length, k.server.requests.length]).toEqual([g, s])
+  })
+
+  it('does not retry a 4xx from GitHub, and says why it usually happens', async () => {
+    k.github.fault({ status: 403, body: { message: 'Forbidden' } })
+    const { r, github, exchanges: sent } = await observed({ 'max-attempts': '3' })
+    const message = expectFailure(r)
+    expect(message).toMatch(
+      /^GitHub's token service answered HTTP 403: it refused to issue an ID token \(application\/json; charset=utf-8, \d+ bytes: "\{"message":"Forbidden"\}"\)\./
+    )
+    expect(message).toContain("'permissions: id-token: write'")
+    expect(github).toHaveLength(1)
+    expect(sent).toHaveLength(0)
+  })
+
+  it('refuses an answer without an ID token', async () => {
+    k.github.fault({ status: 200, body: { count: 1 } })
+    const { r, exchanges: sent } = await observed()
+    expect(expectFailure(r)).toBe(
+      "GitHub's token service answered HTTP 200 without an ID token in 'value' (fields present: count). Re-run the job; if it persists, GitHub's OIDC service is at fault."
+    )
+    expect(sent).toHaveLength(0)
+  })
+})
+
+describe("the org's refusals, quoted with the fix and never retried", () => {
+  async function refused(inputs: Record<string, string> = {}): Promise<string> {
+    const { r, exchanges: sent } = await observed({ 'max-attempts': '3', ...inputs })
+    expect(sent).toHaveLength(1)
+    return expectFailure(r)
+  }
+
+  it('no trust rule matches: the handler says what was presented', async () => {
+    k.github.claims.ref = 'refs/heads/feature'
+    try {
+      const message = await refused()
+      expect(message).toContain(
+        `error "invalid_request", error_description "No active GitHub trust rule matches repository 'acme/app' (id 123456789), ` +
+          `ref 'refs/heads/feature', environment (none), audience '${k.server.url}'."`
+      )
+      expect(message).toContain('Compare the claims this step printed before the exchange')
+    } finally {
+      k.github.claims.ref = defaultClaims().ref
+    }
+  })
+
+  it('a renamed repository with the same name but another id is not trusted', async () => {
+    k.github.claims.repository_id = '5555'
+    try {
+      expect(await refused()).toContain("No active GitHub trust rule matches repository 'acme/app' (id 5555)")
+    } finally {
+      k.github.claims.repository_id = defaultClaims().repository_id
+    }
+  })
+
+  it('token handler not found', async () => {
+    const message = await refused({ 'token-handler': 'SomeOtherHandler' })
+    expect(message).toContain('error "invalid_request", error_description "token handler not found".')
+    expect(message).toContain('Setup > Token Exchange Handlers')
+  })
+
+  it('token exchange not enabled on the app', async () => {
+    k.server.apps.get(k.clientId)!.tokenExchange = false
+    try {
+      const message = await refused()
+      expect(message).toContain('error "unsupported_grant_type", error_description "grant type not supported".')
+      expect(message).toContain('enable the Token Exchange Flow')
+    } finally {
+      k.server.apps.get(k.clientId)!.tokenExchange = true
+    }
+  })
+
+  it("user hasn't approved this consumer", async () => {
+    k.server.users.get(USERNAME)!.approved = false
+    try {
+      const message = await refused()
+      expect(message).toContain(`error "invalid_grant", error_description "user hasn't approved this consumer".`)
+      expect(message).toContain('user named in the matching GitHub trust rule')
+    } finally {
+      k.server.users.get(USERNAME)!.approved = true
+    }
+  })
+
+  it('a token GitHub did not sign', async () => {
+    const forged = k.github.sign(
+      { ...defaultClaims(), iss: 'https://token.actions.githubusercontent.com', aud: k.server.url, exp: 2e9 },
+      { kid: 'other' }
+    )
+    k.github.fault({ status: 200, body: { value: forged } })
+    const message = await refused()
+    expect(message).toContain(`error_description "GitHub OIDC token rejected: it could not be verified against GitHub's signing keys."`)
+    expect(message).toContain('OauthTokenExchangeApexExec')
+  })
+
+  it('an expired ID token, and one from another issuer', async () => {
+    k.github.shiftSeconds = -400
+    try {
+      expect(await refused()).toContain('error_description "GitHub OIDC token rejected: it has expired."')
+    } finally {
+      k.github.shiftSeconds = 0
+    }
+    k.github.issuer = 'https://token.actions.example.com'
+    try {
+      expect(await refused()).toContain(
+        'error_description "GitHub OIDC token rejected: issuer \'https://token.actions.example.com\' is not https://token.actions.githubusercontent.com."'
+      )
+    } finally {
+      k.github.issuer = 'https://token.actions.githubusercontent.com'
+    }
+  })
+
+  it('a handler that gives no reason', async () => {
+    k.handler.jwt = false
+    try {
+      expect(await refused()).toContain('error_description "token handler validation failed". The org\'s token exchange handler refused')
+    } finally {
+      k.handler.jwt = true
+    }
+  })
+})
+
+describe('inputs of the keyless flow', () => {
+  it.each([
+    [
+      'username',
+      'deploy@acme.example',
+      "Input 'username' is not used with 'auth-flow: github-oidc'. In this flow the org's trust rules choose the user"
+    ],
+    [
+      'private-key',
+      '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
+      "Input 'private-key' is not used with 'auth-flow: github-oidc'. In this flow no key is used"
+    ],
+    ['private-key-file', 'server.key', "Input 'private-key-file' is not used with 'auth-flow: github-oidc'."],
+    ['private-key-passphrase', 'hunter2hunter2', "Input 'private-key-passphrase' is not used with 'auth-flow: github-oidc'."],
+    ['certificate', '-----BEGIN CERTIFICATE-----', "Input 'certificate' is not used with 'auth-flow: github-oidc'."],
+    [
+      'audience',
+      'sandbox',
+      "Input 'audience' is not used with 'auth-flow: github-oidc'. In this flow GitHub's token carries the audience: set 'oidc-audience'"
+    ],
+    ['login-url', '', "Input 'login-url' is required but empty (the org's My Domain URL"],
+    [
+      'login-url',
+      'https://login.salesforce.com',
+      "Input 'login-url' must be a My Domain URL with 'auth-flow: github-oidc', not 'login.salesforce.com'."
+    ],
+    ['login-url', 'https://acme.my.salesforce.com/services', "Input 'login-url' must be the My Domain origin, without a path"],
+    ['oidc-audience', 'api://salesforce', "Input 'oidc-audience' must be an https URL, not api://"],
+    ['subject-token-type', 'saml2', "Input 'subject-token-type' must be 'jwt' or 'id_token', not 'saml2'."],
+    ['token-handler', 'a handler', "Input 'token-handler' must be the name of a token exchange handler"],
+    ['auth-flow', 'oidc', "Input 'auth-flow' must be 'jwt-bearer' or 'github-oidc', not 'oidc'."]
+  ])('refuses %s=%j before any request, by name', async (name, value, start) => {
+    const [g, s] = [k.github.requests.length, k.server.requests.length]
+    const r = await k.step({ [name]: value })
+    const message = expectFailure(r)
+    expect(message.startsWith(start)).toBe(true)
+    expect(message).not.toContain('hunter2')
+    expect([k.github.requests.length, k.server.requests.length]).toEqual([g, s])
+  })
+
+  it.each(['oidc-audience', 'token-handler', 'subject-token-type'])('the key-based flow refuses %s by name', async name => {
+    const r = await k.step({ 'auth-flow': 'jwt-bearer', [name]: 'jwt' })
+    expect(expectFailure(r)).toBe(
+      `Input '${name}' is only used by the keyless flow. Remove it, or set 'auth-flow: github-oidc' to log in without a key.`
+    )
+  })
+})

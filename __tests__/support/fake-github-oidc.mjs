@@ -1,0 +1,150 @@
+// GitHub's OIDC ID token service for tests, `npm start` and the benchmark, on loopback only. It checks what
+// the runner's token service checks (a GET with the job's request token as Bearer, an api-version), issues
+// RS256 ID tokens with GitHub's issuer, claims and ~5-minute lifetime, and publishes its keys as a JWKS the
+// way https://token.actions.githubusercontent.com/.well-known/jwks does. Tests can script faults.
+import { createSign, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto'
+import http from 'node:http'
+
+export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
+export const TOKEN_PATH = '/_apis/oidc/token'
+export const JWKS_PATH = '/.well-known/jwks'
+
+const b64url = value => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+/** The claims of a push to main in acme/app, as GitHub writes them; override any per test. */
+export function defaultClaims() {
+  return {
+    sub: 'repo:acme/app:ref:refs/heads/main',
+    repository: 'acme/app',
+    repository_id: '123456789',
+    repository_owner: 'acme',
+    repository_owner_id: '987654',
+    repository_visibility: 'private',
+    actor: 'octocat',
+    actor_id: '583231',
+    ref: 'refs/heads/main',
+    ref_type: 'branch',
+    ref_protected: 'true',
+    event_name: 'push',
+    workflow: 'Deploy',
+    workflow_ref: 'acme/app/.github/workflows/deploy.yml@refs/heads/main',
+    job_workflow_ref: 'acme/app/.github/workflows/deploy.yml@refs/heads/main',
+    run_id: '1',
+    run_number: '1',
+    run_attempt: '1',
+    runner_environment: 'github-hosted'
+  }
+}
+
+/**
+ * Starts the service. `claims` are merged over the defaults (a claim set to undefined is left out);
+ * `issuer` and `lifetimeSeconds` can be changed to play a wrong or stale token.
+ */
+export async function startFakeGitHubOidc(options = {}) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const kid = randomBytes(8).toString('hex')
+  const service = {
+    url: '',
+    /** What the runner puts in ACTIONS_ID_TOKEN_REQUEST_URL. */
+    requestUrl: '',
+    /** What the runner puts in ACTIONS_ID_TOKEN_REQUEST_TOKEN: a secret. */
+    requestToken: `rt_${randomBytes(24).toString('base64url')}`,
+    jwksUrl: '',
+    issuer: options.issuer ?? GITHUB_ISSUER,
+    claims: { ...defaultClaims(), ...options.claims },
+    lifetimeSeconds: options.lifetimeSeconds ?? 300,
+    /** Seconds to shift iat/nbf/exp by, to play a token from the past or the future. */
+    shiftSeconds: 0,
+    /** Every request: { method, path, url, headers, audience }. */
+    requests: [],
+    /** Every ID token issued, so tests can look for them in logs. */
+    idTokens: [],
+    faults: [],
+    /** The public key as a JWK, as the JWKS serves it. */
+    jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
+    /** The variables the runner sets for a job with `permissions: id-token: write`. */
+    env() {
+      return { ACTIONS_ID_TOKEN_REQUEST_URL: service.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: service.requestToken }
+    },
+    /** Queues answers for the next token requests: { status, body? }, { reset: true } or { hang: true }. */
+    fault(...answers) {
+      service.faults.push(...answers)
+    },
+    tokenRequests() {
+      return service.requests.filter(r => r.path === TOKEN_PATH)
+    },
+    /** Signs any claims with the service's key: a token GitHub could have issued. */
+    sign(claims, header = {}) {
+      const signed = `${b64url({ typ: 'JWT', alg: 'RS256', x5t: kid, kid, ...header })}.${b64url(claims)}`
+      return `${signed}.${createSign('RSA-SHA256').update(signed).sign(privateKey).toString('base64url')}`
+    },
+    close() {
+      return new Promise(resolve => {
+        for (const socket of sockets) socket.destroy()
+        listener.close(() => resolve())
+      })
+    }
+  }
+
+  const send = (res, status, body) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+    res.end(typeof body === 'string' ? body : JSON.stringify(body))
+  }
+
+  const issue = audience => {
+    const now = Math.floor(Date.now() / 1000) + service.shiftSeconds
+    const claims = Object.fromEntries(
+      Object.entries({
+        jti: randomUUID(),
+        ...service.claims,
+        aud: audience,
+        iss: service.issuer,
+        nbf: now - 5,
+        iat: now - 5,
+        exp: now + service.lifetimeSeconds
+      }).filter(([, v]) => v !== undefined)
+    )
+    const token = service.sign(claims)
+    service.idTokens.push(token)
+    return token
+  }
+
+  const handler = (req, res) => {
+    const url = new URL(req.url, 'http://x')
+    const record = {
+      method: req.method,
+      path: url.pathname,
+      url: req.url,
+      headers: req.headers,
+      audience: url.searchParams.get('audience')
+    }
+    service.requests.push(record)
+    if (url.pathname === JWKS_PATH) return send(res, 200, { keys: [service.jwk] })
+    if (url.pathname === '/.well-known/openid-configuration') {
+      return send(res, 200, { issuer: service.issuer, jwks_uri: service.jwksUrl, id_token_signing_alg_values_supported: ['RS256'] })
+    }
+    if (url.pathname !== TOKEN_PATH) return send(res, 404, { message: 'Not Found' })
+    if (req.method !== 'GET') return send(res, 405, { message: 'Method Not Allowed' })
+    if (req.headers.authorization !== `Bearer ${service.requestToken}`) return send(res, 401, { message: 'Unauthorized' })
+    if (!url.searchParams.get('api-version')) return send(res, 400, { message: 'api-version is required' })
+    const fault = service.faults.shift()
+    if (fault?.reset) return req.socket.destroy()
+    if (fault?.hang) return undefined
+    if (fault?.status) return send(res, fault.status, fault.body ?? { message: 'scripted' })
+    // Without an audience GitHub uses the owner's URL: the action must always ask for one.
+    const audience = record.audience ?? `https://github.com/${service.claims.repository_owner}`
+    return send(res, 200, { count: service.idTokens.length + 1, value: issue(audience) })
+  }
+
+  const listener = http.createServer(handler)
+  const sockets = new Set()
+  listener.on('connection', s => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise(resolve => listener.listen(0, '127.0.0.1', resolve))
+  service.url = `http://127.0.0.1:${listener.address().port}`
+  service.requestUrl = `${service.url}${TOKEN_PATH}?api-version=2.0`
+  service.jwksUrl = `${service.url}${JWKS_PATH}`
+  return service
+}

@@ -1,0 +1,18 @@
+import type { FakeUser, TokenExchangeHandler, TrustRule } from './fake-salesforce.mjs'
+
+export const TOKEN_EXCHANGE: string
+export const TOKEN_TYPES: Record<string, string>
+export function ruleMatches(rule: Partial<TrustRule>, claims: Record<string, unknown>): boolean
+export function presented(claims: Record<string, unknown>): string
+export function validateIncomingToken(
+  handler: Pick<TokenExchangeHandler, 'jwksUrl' | 'rules'>,
+  token: string,
+  users: Map<string, FakeUser>,
+  nowSeconds?: number
+): Promise<{ username?: string; user?: FakeUser; message?: string }>
+export function exchangeToken(
+  server: unknown,
+  form: Record<string, string>,
+  reply: (status: number, error: string, description: string) => void,
+  issue: (user: FakeUser) => void
+): Promise<void>

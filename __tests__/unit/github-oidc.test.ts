@@ -1,0 +1,321 @@
+import { describe, expect, it } from '@jest/globals'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { TrustClaims } from '../../src/flow.js'
+import { describeClaims, idTokenSource, idTokenUrl, interpretIdTokenResponse, trustClaims } from '../../src/github-oidc.js'
+import type { HttpResponse } from '../../src/http.js'
+import { AttemptError } from '../../src/token.js'
+import { thrown } from './fixtures.js'
+
+const PERMISSION_HINT =
+  "Give the job 'permissions: id-token: write' (in the workflow or the job). Pull requests from forks and " +
+  'Dependabot runs get no ID token from GitHub: deploy from push or workflow_dispatch runs instead.'
+
+const NO_TOKEN =
+  "'auth-flow: github-oidc' needs an OIDC ID token from GitHub, but this job may not ask for one " +
+  `(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ${PERMISSION_HINT}`
+
+const NOT_HTTPS =
+  'ACTIONS_ID_TOKEN_REQUEST_URL is not an https URL, so the runner request token will not be sent to it. ' +
+  'It is set by the runner: do not set it in the workflow.'
+
+const RUNNER_URL = 'https://pipelinesghubeus1.actions.githubusercontent.com/abc123/_apis/oidc/token?api-version=2.0'
+// Made-up values in the shape the runner uses; none is a real credential.
+const REQUEST_TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.cnVubmVyLXJlcXVlc3QtdG9rZW4.c2lnbmF0dXJl'
+
+const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
+/** An unsigned token in the JWT shape: trustClaims only reads the payload. */
+const jwt = (claims: unknown): string => `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.${b64('not-a-real-signature')}`
+
+const ID_TOKEN = jwt({ iss: 'https://token.actions.githubusercontent.com', repository: 'acme/app', aud: 'https://acme.my.salesforce.com' })
+
+describe('idTokenSource', () => {
+  it.each([
+    ['neither variable set', {}],
+    ['the URL missing', { ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN }],
+    ['the token missing', { ACTIONS_ID_TOKEN_REQUEST_URL: RUNNER_URL }],
+    ['the URL empty', { ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN }],
+    ['the token empty', { ACTIONS_ID_TOKEN_REQUEST_URL: RUNNER_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' }]
+  ])('with %s, names the permission, forks and Dependabot', (_name, env) => {
+    expect(thrown(() => idTokenSource(env)).message).toBe(NO_TOKEN)
+  })
+
+  it.each([
+    ['not a URL', 'pipelines.actions.githubusercontent.com/_apis/oidc/token'],
+    ['plain http on a remote host', 'http://pipelines.actions.githubusercontent.com/_apis/oidc/token?api-version=2.0'],
+    ['plain http on a look-alike of loopback', 'http://127.0.0.1.example.com/_apis/oidc/token'],
+    ['another scheme', 'ftp://pipelines.actions.githubusercontent.com/token'],
+    ['a WebSocket URL on loopback', 'ws://127.0.0.1:8080/token']
+  ])('refuses a URL that is %s, without echoing the request token', (_name, url) => {
+    const message = thrown(() =>
+      idTokenSource({ ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN })
+    ).message
+    expect(message).toBe(NOT_HTTPS)
+    expect(message).not.toContain(REQUEST_TOKEN)
+  })
+
+  it.each([
+    ['https', RUNNER_URL],
+    ['http on 127.0.0.1', 'http://127.0.0.1:41234/_apis/oidc/token?api-version=2.0'],
+    ['http on localhost', 'http://localhost:41234/_apis/oidc/token?api-version=2.0'],
+    ['https on loopback', 'https://127.0.0.1:41234/token']
+  ])('accepts %s, returning the URL and token as given', (_name, url) => {
+    expect(idTokenSource({ ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN, OTHER: 'x' })).toEqual({
+      url,
+      token: REQUEST_TOKEN
+    })
+  })
+
+  it('checks the variables are set before checking the URL', () => {
+    expect(thrown(() => idTokenSource({ ACTIONS_ID_TOKEN_REQUEST_URL: 'not a url' })).message).toBe(NO_TOKEN)
+  })
+})
+
+describe('idTokenUrl', () => {
+  it.each([
+    [
+      "adds the audience, keeping the runner's api-version",
+      RUNNER_URL,
+      'https://acme.my.salesforce.com',
+      `${RUNNER_URL}&audience=https%3A%2F%2Facme.my.salesforce.com`
+    ],
+    [
+      'replaces an audience already in the URL',
+      `${RUNNER_URL}&audience=https%3A%2F%2Fgithub.com%2Facme`,
+      'https://acme.my.salesforce.com',
+      `${RUNNER_URL}&audience=https%3A%2F%2Facme.my.salesforce.com`
+    ],
+    [
+      'replaces every audience already in the URL with one',
+      'https://x.example/t?audience=a&api-version=2.0&audience=b',
+      'https://c.example',
+      'https://x.example/t?audience=https%3A%2F%2Fc.example&api-version=2.0'
+    ],
+    [
+      'encodes the characters a query needs encoded',
+      'https://x.example/t?api-version=2.0',
+      'https://acme.example/a b?c=d&e#f',
+      'https://x.example/t?api-version=2.0&audience=https%3A%2F%2Facme.example%2Fa+b%3Fc%3Dd%26e%23f'
+    ],
+    [
+      'works on a URL without a query',
+      'http://127.0.0.1:8080/token',
+      'https://a.example',
+      'http://127.0.0.1:8080/token?audience=https%3A%2F%2Fa.example'
+    ]
+  ])('%s', (_name, url, audience, expected) => {
+    expect(idTokenUrl(url, audience)).toBe(expected)
+    expect(new URL(idTokenUrl(url, audience)).searchParams.getAll('audience')).toEqual([audience])
+  })
+})
+
+/** Runs interpretIdTokenResponse, recording each mask() call and whether it came before the outcome. */
+function interpret(res: HttpResponse): { value?: string; error?: AttemptError; masks: string[] } {
+  const masks: string[] = []
+  try {
+    return { value: interpretIdTokenResponse(res, s => masks.push(s)), masks }
+  } catch (e) {
+    expect(e).toBeInstanceOf(AttemptError)
+    return { error: e as AttemptError, masks }
+  }
+}
+
+const JSON_TYPE: IncomingHttpHeaders = { 'content-type': 'application/json; charset=utf-8' }
+const json = (status: number, body: unknown): HttpResponse => ({ status, headers: JSON_TYPE, body: JSON.stringify(body) })
+
+describe('interpretIdTokenResponse', () => {
+  it('returns the ID token of a 200 answer, masked first', () => {
+    expect(interpret(json(200, { count: 1, value: ID_TOKEN }))).toEqual({ value: ID_TOKEN, masks: [ID_TOKEN] })
+  })
+
+  it.each([429, 500, 502, 503, 504])('HTTP %s is transient, and masks a value it carries before throwing', status => {
+    const body = JSON.stringify({ value: ID_TOKEN })
+    const { error, masks } = interpret({ status, headers: JSON_TYPE, body })
+    expect(masks).toEqual([ID_TOKEN])
+    expect(error?.transient).toBe(true)
+    expect(error?.reason).toBe(`GitHub HTTP ${status}`)
+    expect(error?.message).toBe(
+      `GitHub's token service answered HTTP ${status} (application/json; charset=utf-8, ${body.length} bytes: "{"value":"[…]"}").`
+    )
+    expect(error?.message).not.toContain(ID_TOKEN.split('.')[1])
+  })
+
+  it.each([301, 302, 307])('HTTP %s is a redirect, not followed with the request token, not retried', status => {
+    const { error } = interpret(json(status, { message: 'Moved' }))
+    expect(error?.transient).toBe(false)
+    expect(error?.message).toBe(
+      `GitHub's token service answered HTTP ${status}, a redirect, which the action does not follow with the runner's request token. ` +
+        'ACTIONS_ID_TOKEN_REQUEST_URL is set by the runner: do not set it in the workflow.'
+    )
+  })
+
+  it.each([501, 505])('HTTP %s is not one of the transient statuses, as for Salesforce', status => {
+    expect(interpret(json(status, {})).error?.transient).toBe(false)
+  })
+
+  it('waits as a 429 says (Retry-After)', () => {
+    const { error } = interpret({ status: 429, headers: { ...JSON_TYPE, 'retry-after': '7' }, body: '{}' })
+    expect(error?.retryAfterSeconds).toBe(7)
+  })
+
+  it.each([400, 401, 403, 404])('HTTP %s is a refusal naming the permission, not retried', status => {
+    const { error, masks } = interpret(json(status, { message: 'Unauthorized' }))
+    expect(masks).toEqual([])
+    expect(error?.transient).toBe(false)
+    expect(error?.reason).toBe(`GitHub HTTP ${status}`)
+    expect(error?.message).toBe(
+      `GitHub's token service answered HTTP ${status}: it refused to issue an ID token ` +
+        '(application/json; charset=utf-8, 26 bytes: "{"message":"Unauthorized"}"). It refuses when the job lacks the ' +
+        `permission, or when the job's request token has expired. ${PERMISSION_HINT}`
+    )
+  })
+
+  it('masks the value of a refusal too', () => {
+    const { error, masks } = interpret(json(401, { value: ID_TOKEN }))
+    expect(masks).toEqual([ID_TOKEN])
+    expect(error?.message).not.toContain(ID_TOKEN.split('.')[1])
+  })
+
+  const NO_VALUE = (what: string): string =>
+    `GitHub's token service answered HTTP 200 without an ID token in 'value' (${what}). ` +
+    "Re-run the job; if it persists, GitHub's OIDC service is at fault."
+
+  it.each([
+    ['no value', json(200, { count: 1 }), [], 'fields present: count'],
+    ['an empty object', json(200, {}), [], 'fields present: none'],
+    ['an empty value', json(200, { value: '' }), [], 'fields present: value'],
+    ['a numeric value', json(200, { value: 42 }), [], 'fields present: value'],
+    ['a value of two parts', json(200, { count: 1, value: 'abc.def' }), ['abc.def'], 'fields present: count, value'],
+    ['a value with a space', json(200, { value: 'abc.d ef.ghi' }), ['abc.d ef.ghi'], 'fields present: value'],
+    ['a value with padding', json(200, { value: ` ${ID_TOKEN}` }), [` ${ID_TOKEN}`], 'fields present: value'],
+    ['a JSON array', json(200, [ID_TOKEN]), [], `application/json; charset=utf-8, ${ID_TOKEN.length + 4} bytes: "["[…]"]"`],
+    ['not JSON', { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' }, [], 'text/plain, 2 bytes: "ok"'],
+    [
+      'an HTML page',
+      { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>Sign in</h1></body></html>' },
+      [],
+      'text/html, 42 bytes: "Sign in"'
+    ],
+    ['an empty body', { status: 200, headers: {}, body: '' }, [], 'no content type, 0 bytes']
+  ])('a 200 with %s is a clear failure, not retried', (_name, res, masks, what) => {
+    const result = interpret(res as HttpResponse)
+    expect(result.masks).toEqual(masks)
+    expect(result.error?.transient).toBe(false)
+    expect(result.error?.reason).toBe('no ID token')
+    expect(result.error?.message).toBe(NO_VALUE(what))
+  })
+
+  it('never echoes a long token-like value whatever the status', () => {
+    const secret = 'ghs_' + 'A1b2C3d4E5f6G7h8I9j0'.repeat(5)
+    for (const status of [200, 400, 403, 500, 503]) {
+      for (const body of [
+        secret,
+        `token=${secret}`,
+        `<p>${secret}</p>`,
+        JSON.stringify({ value: secret }),
+        JSON.stringify({ token: secret })
+      ]) {
+        const { error } = interpret({ status, headers: {}, body })
+        expect(error?.message).not.toContain(secret.slice(0, 24))
+        expect(error?.message).not.toContain(secret.slice(-24))
+      }
+    }
+  })
+})
+
+const CLAIMS = {
+  iss: 'https://token.actions.githubusercontent.com',
+  sub: 'repo:acme/app:environment:production',
+  repository: 'acme/app',
+  repository_id: '123456789',
+  ref: 'refs/heads/main',
+  environment: 'production',
+  aud: 'https://acme.my.salesforce.com',
+  exp: 1893456000
+}
+
+describe('trustClaims', () => {
+  it.each<[string, unknown, TrustClaims]>([
+    [
+      'string claims',
+      CLAIMS,
+      {
+        repository: 'acme/app',
+        repositoryId: '123456789',
+        ref: 'refs/heads/main',
+        environment: 'production',
+        audience: 'https://acme.my.salesforce.com'
+      }
+    ],
+    [
+      'a numeric repository id',
+      { ...CLAIMS, repository_id: 123456789 },
+      {
+        repository: 'acme/app',
+        repositoryId: '123456789',
+        ref: 'refs/heads/main',
+        environment: 'production',
+        audience: 'https://acme.my.salesforce.com'
+      }
+    ],
+    [
+      'no environment',
+      { ...CLAIMS, environment: undefined },
+      {
+        repository: 'acme/app',
+        repositoryId: '123456789',
+        ref: 'refs/heads/main',
+        environment: '',
+        audience: 'https://acme.my.salesforce.com'
+      }
+    ],
+    ['no claims at all', {}, { repository: '', repositoryId: '', ref: '', environment: '', audience: '' }],
+    [
+      'claims of other types (array aud, null, boolean, object)',
+      { repository: null, repository_id: true, ref: { a: 1 }, environment: ['prod'], aud: ['a', 'b'] },
+      { repository: '', repositoryId: '', ref: '', environment: '', audience: '' }
+    ],
+    ['a payload that is a JSON array', ['acme/app'], { repository: '', repositoryId: '', ref: '', environment: '', audience: '' }]
+  ])('reads %s', (_name, claims, expected) => {
+    expect(trustClaims(jwt(claims))).toEqual(expected)
+  })
+
+  it.each([
+    ['empty', ''],
+    ['one part', 'garbage'],
+    ['a payload that is not base64 JSON', 'a.!!!not-json!!!.c'],
+    ['a payload of plain text', `a.${b64('repository=acme/app')}.c`]
+  ])('reads every claim as empty from a token that is %s', (_name, token) => {
+    expect(trustClaims(token)).toEqual({ repository: '', repositoryId: '', ref: '', environment: '', audience: '' })
+  })
+})
+
+describe('describeClaims', () => {
+  it('prints every claim the rules match on, in one line', () => {
+    expect(
+      describeClaims({
+        repository: 'acme/app',
+        repositoryId: '123456789',
+        ref: 'refs/tags/v1.2.0',
+        environment: 'production',
+        audience: 'https://acme.my.salesforce.com'
+      })
+    ).toBe(
+      "GitHub's OIDC token: repository acme/app, repository id 123456789, ref refs/tags/v1.2.0, environment production, " +
+        'audience https://acme.my.salesforce.com.'
+    )
+  })
+
+  it('prints (none) for each empty claim', () => {
+    expect(describeClaims({ repository: '', repositoryId: '', ref: '', environment: '', audience: '' })).toBe(
+      "GitHub's OIDC token: repository (none), repository id (none), ref (none), environment (none), audience (none)."
+    )
+  })
+
+  it('prints (none) only for the missing environment', () => {
+    expect(
+      describeClaims({ repository: 'acme/app', repositoryId: '1', ref: 'refs/heads/main', environment: '', audience: 'https://a.example' })
+    ).toBe(
+      "GitHub's OIDC token: repository acme/app, repository id 1, ref refs/heads/main, environment (none), audience https://a.example."
+    )
+  })
+})

@@ -1,0 +1,36 @@
+import type { GetUrl, PostForm } from './http.js'
+import type { RetryDeps } from './retry.js'
+import type { TokenResponse } from './token.js'
+
+/** The claims of GitHub's ID token that trust rules match on; not secret, and what an admin needs to see. */
+export interface TrustClaims {
+  repository: string
+  repositoryId: string
+  ref: string
+  /** Empty when the job has no environment. */
+  environment: string
+  audience: string
+}
+
+/** What a login flow hands to the shared tail (org guard, outputs, export, revoke state, summary). */
+export interface Login {
+  token: TokenResponse
+  /** The user the flow asked for by name; absent when the org's trust rules chose. */
+  username?: string
+  /** The audience used: the assertion's `aud`, or the one asked of GitHub. */
+  audience: string
+  /** Set by the keyless flow: whose GitHub token was exchanged. */
+  keyless?: TrustClaims
+  certificateExpiresAt?: string
+}
+
+/** The edge a flow talks through: the runner's log and masking, and the network. Fakes in tests. */
+export interface FlowIo {
+  mask: (secret: string) => void
+  info: (message: string) => void
+  warning: (message: string) => void
+  debug: (message: string) => void
+  post: PostForm
+  get: GetUrl
+  retry: RetryDeps
+}
