@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
 import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from './support/keys.mjs'
+import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
 
 let f: Fixture
 beforeAll(async () => {
@@ -160,12 +161,12 @@ describe('keys and certificates that parse but cannot be used name their input',
 
   it.each([
     [
-      'notAfter that is not a valid time',
+      'a notAfter that is not a valid time',
       certificateWithBadNotAfter,
       /^Input 'certificate' has an expiry date \(notAfter\) that is not a valid time/
     ],
     [
-      'unknown public key algorithm',
+      'an unknown public key algorithm',
       certificateWithUnknownKeyAlgorithm,
       /^Input 'certificate' holds a public key of an unknown or damaged algorithm/
     ]
@@ -210,5 +211,24 @@ describe('private-key-file must be a regular file of a sane size, checked before
       new RegExp(`^Input 'private-key-file' ${message.source}`),
       dir
     )
+  })
+})
+
+describe("the keyless flow: GitHub's claims are data too", () => {
+  let k: KeylessFixture
+  beforeAll(async () => {
+    k = await setUpKeyless()
+  })
+  afterAll(() => k.close())
+
+  it('a claim with a line break and ##[ is logged defused', async () => {
+    const environment = k.github.claims.environment
+    k.github.claims.environment = `prod\n::warning::FORGED ##[error]FORGED`
+    try {
+      const r = await k.step({ 'max-attempts': '1' })
+      expect(r.visible).toContain('environment prod\\n::warning::FORGED ##\\[error]FORGED')
+    } finally {
+      k.github.claims.environment = environment
+    }
   })
 })
