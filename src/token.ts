@@ -66,7 +66,7 @@ export function describeBody(res: HttpResponse): string {
  * The start of a value we could not use, control characters shown, and token-like runs removed unless
  * it is a URL the answer gave (its host and path are long but not secret; the token is masked by now).
  */
-export function redacted(text: string, max: number, url = false): string {
+function redacted(text: string, max: number, url = false): string {
   const t = neutralize(url ? text : text.replace(/[A-Za-z0-9!._~+/=-]{24,}/g, '[…]')).trim()
   return t.length > max ? `${t.slice(0, max)}…` : t
 }
