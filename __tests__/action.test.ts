@@ -236,7 +236,7 @@ describe('bad input is refused before any request', () => {
     [
       'a Lightning page as login-url',
       { 'login-url': 'https://acme.lightning.force.com/lightning/page/home' },
-      /^Input 'login-url' is a Lightning Experience address \('acme.lightning.force.com'\), not a login host\. Use the My Domain URL, e\.g\. https:\/\/acme\.my\.salesforce\.com\./
+      /^Input 'login-url' is a Lightning Experience address \('acme.lightning.force.com'\), not a login host\. Use the My Domain URL, https:\/\/acme\.my\.salesforce\.com\./
     ],
     [
       'a missing key file',

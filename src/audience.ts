@@ -91,12 +91,13 @@ export function parseLoginUrl(value: string): string | undefined {
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
     throw inputError('login-url', `must be an https URL, not ${url.protocol}// ('${url.origin}')`, fix)
   }
-  const lightning = /^([a-z0-9-]+)\.lightning\.force\.com$/i.exec(url.hostname)
+  // Every Lightning Experience host (acme, acme--uat.sandbox, acme-dev-ed.develop, ...) has a My Domain twin.
+  const lightning = /^(?:(.+)\.)?lightning\.force\.com$/.exec(url.hostname.toLowerCase().replace(/\.$/, ''))
   if (lightning) {
     throw inputError(
       'login-url',
       `is a Lightning Experience address ('${url.hostname}'), not a login host`,
-      `Use the My Domain URL, e.g. https://${lightning[1]}.my.salesforce.com.`
+      `Use the My Domain URL, ${lightning[1] ? `https://${lightning[1]}.my.salesforce.com` : 'https://yourdomain.my.salesforce.com'}.`
     )
   }
   if (!local && !isSalesforceHost(url.hostname)) {

@@ -26,11 +26,22 @@ export function parseCertificate(text: string): X509Certificate {
   const block = pemBlocks(unwrapKeyText(text).text).find(b => b.label === 'CERTIFICATE')
   const fix = 'Give the PEM certificate uploaded to the app (server.crt, beginning with -----BEGIN CERTIFICATE-----).'
   if (!block) throw inputError('certificate', 'is not a PEM certificate (no -----BEGIN CERTIFICATE----- block found)', fix)
+  let cert: X509Certificate
   try {
-    return new X509Certificate(block.pem)
+    cert = new X509Certificate(block.pem)
   } catch {
     throw inputError('certificate', 'holds a CERTIFICATE block that is not a valid certificate (damaged or truncated?)', fix)
   }
+  // A certificate can parse with parts Node cannot read: refuse it here, naming the part.
+  if (Number.isNaN(Date.parse(cert.validTo))) {
+    throw inputError('certificate', `has an expiry date (notAfter) that is not a valid time ('${cert.validTo.slice(0, 40)}')`, fix)
+  }
+  try {
+    void cert.publicKey
+  } catch {
+    throw inputError('certificate', 'holds a public key of an unknown or damaged algorithm, which Node cannot read', fix)
+  }
+  return cert
 }
 
 const inDays = (days: number): string => (days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`)

@@ -1,3 +1,5 @@
+import { isPrintable } from './sanitize.js'
+
 /**
  * A failure the user can fix. Its message is shown as the step's one error line, so it must name the
  * input or the cause, say the fix, and never contain secret material.
@@ -17,4 +19,12 @@ export const SECRETS_HINT =
 /** A bad input: names the input, so the user knows exactly which line of the workflow to change. */
 export function inputError(input: string, problem: string, fix: string): ActionError {
   return new ActionError(`Input '${input}' ${problem}. ${fix}`)
+}
+
+/**
+ * A refused value, quoted only when short and printable: a long or odd value may be a secret pasted into
+ * the wrong input, or a line crafted for the log.
+ */
+export function shown(value: string): string {
+  return value.length <= 64 && isPrintable(value) ? `'${value}'` : `a ${value.length}-character value (not shown)`
 }

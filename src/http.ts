@@ -50,10 +50,19 @@ export function parseJsonObject(body: string): Record<string, unknown> | undefin
   }
 }
 
+/** A token answer is a few KiB; a bigger body is not one, and is not read into memory. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
 function readBody(message: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
-    message.on('data', (chunk: Buffer) => chunks.push(chunk))
+    let size = 0
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
+      reject(Object.assign(new Error('the answer is larger than 1 MiB, which no token answer is'), { code: 'ETOOLARGE' }))
+      message.destroy()
+    })
     message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     message.on('error', reject)
     message.on('close', () => {

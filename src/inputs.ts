@@ -1,6 +1,7 @@
 import { resolveEndpoint, parseMyDomainUrl, parseOidcAudience } from './audience.js'
-import { ActionError, SECRETS_HINT, inputError } from './errors.js'
+import { ActionError, SECRETS_HINT, inputError, shown } from './errors.js'
 import { parseAllowedOrgIds } from './orgs.js'
+import { isPrintable, neutralize } from './sanitize.js'
 
 /** What every login flow shares: where the token comes from, how hard to try, and what to do with it. */
 interface CommonInputs {
@@ -70,6 +71,26 @@ function required(get: GetInput, name: string, what: string): string {
   return value
 }
 
+/**
+ * Refuses text no real value of the input can hold: control characters (a stray line break from a
+ * pasted secret, or a line crafted to forge a workflow command) and more than `maxLength` characters.
+ * Refused before any request, so nothing odd is ever sent to Salesforce or written to the log.
+ */
+export function plainText(name: string, value: string, maxLength: number): string {
+  const at = [...value].findIndex(c => !isPrintable(c))
+  if (at >= 0) {
+    throw inputError(
+      name,
+      `holds a control character (${neutralize([...value][at])} at character ${at + 1}), which no valid value has`,
+      'Remove it: values pasted into secrets often carry a stray line break.'
+    )
+  }
+  if (value.length > maxLength) {
+    throw inputError(name, `is ${value.length} characters long; at most ${maxLength} are allowed`, 'Check that it holds the right value.')
+  }
+  return value
+}
+
 /** A whole number in range; empty means the action.yml default, which the runner normally fills in. */
 function wholeNumber(get: GetInput, name: string, min: number, max: number, fallback: number): number {
   const text = get(name).trim()
@@ -77,7 +98,7 @@ function wholeNumber(get: GetInput, name: string, min: number, max: number, fall
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
     throw inputError(
       name,
-      `must be a whole number from ${min} to ${max}, not '${text}'`,
+      `must be a whole number from ${min} to ${max}, not ${shown(text)}`,
       `Set it to a number in that range, or remove it for the default.`
     )
   }
@@ -90,7 +111,7 @@ function boolean(get: GetInput, name: string, fallback: boolean): boolean {
   if (text === '') return fallback
   if (['true', 'True', 'TRUE'].includes(text)) return true
   if (['false', 'False', 'FALSE'].includes(text)) return false
-  throw inputError(name, `must be true or false, not '${text}'`, 'Set it to true or false, or remove it for the default.')
+  throw inputError(name, `must be true or false, not ${shown(text)}`, 'Set it to true or false, or remove it for the default.')
 }
 
 /** `auth-flow`: empty means the key-based flow, the action's behaviour before keyless login existed. */
@@ -128,7 +149,8 @@ function readJwtBearer(get: GetInput, clientId: string): JwtBearerInputs {
       throw inputError(name, 'is only used by the keyless flow', "Remove it, or set 'auth-flow: github-oidc' to log in without a key.")
     }
   }
-  const username = required(get, 'username', 'the Salesforce username to log in as')
+  // Salesforce usernames are at most 80 characters.
+  const username = plainText('username', required(get, 'username', 'the Salesforce username to log in as'), 80)
   const key = get('private-key')
   const file = get('private-key-file').trim()
   if (key.trim() !== '' && file !== '') {
@@ -152,7 +174,11 @@ function readJwtBearer(get: GetInput, clientId: string): JwtBearerInputs {
   const keySource =
     key.trim() !== '' ? ({ input: 'private-key', value: key } as const) : ({ input: 'private-key-file', value: file } as const)
   const passphrase = get('private-key-passphrase')
-  const { audience, ...endpoint } = resolveEndpoint(get('login-url'), get('audience'))
+  // URL parsers silently drop CR, LF and tab: refuse them here, before they can hide a second line.
+  const { audience, ...endpoint } = resolveEndpoint(
+    plainText('login-url', get('login-url').trim(), 2048),
+    plainText('audience', get('audience').trim(), 2048)
+  )
   return {
     flow: 'jwt-bearer',
     username,
@@ -169,7 +195,9 @@ function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
     // Named only: a refused private key or passphrase must not be echoed.
     if (get(name).trim() !== '') throw inputError(name, "is not used with 'auth-flow: github-oidc'", `In this flow ${instead}.`)
   }
-  const loginUrl = parseMyDomainUrl(required(get, 'login-url', "the org's My Domain URL, e.g. https://acme.my.salesforce.com"))
+  const loginUrl = parseMyDomainUrl(
+    plainText('login-url', required(get, 'login-url', "the org's My Domain URL, e.g. https://acme.my.salesforce.com"), 2048)
+  )
   const type = get('subject-token-type').trim().toLowerCase() || 'jwt'
   if (!SUBJECT_TOKEN_TYPES.includes(type)) {
     throw inputError(
@@ -201,6 +229,7 @@ function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
  */
 export function readInputs(get: GetInput): Inputs {
   const flow = flowOf(get)
-  const clientId = required(get, 'client-id', 'the consumer key of the connected app or External Client App')
+  // Salesforce consumer keys are under 256 characters.
+  const clientId = plainText('client-id', required(get, 'client-id', 'the consumer key of the connected app or External Client App'), 255)
   return flow === 'github-oidc' ? readGithubOidc(get, clientId) : readJwtBearer(get, clientId)
 }

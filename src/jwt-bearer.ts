@@ -1,27 +1,15 @@
-import { readFileSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
 import { buildClaims, signAssertion } from './assertion.js'
 import { checkCertificate, parseCertificate } from './certificate.js'
-import { ActionError } from './errors.js'
 import type { FlowIo, Login } from './flow.js'
 import type { JwtBearerInputs } from './inputs.js'
+import { readKeyFile } from './key-file.js'
 import { keySecrets, parsePrivateKey } from './key.js'
 import { DEFAULT_POLICY, withRetries } from './retry.js'
 import { JWT_BEARER_GRANT, requestToken } from './token.js'
 
 /** Reads the key text from the input or the file; the key only ever lives in memory here. */
 function readKeyText(source: JwtBearerInputs['keySource'], workspace: string): string {
-  if (source.input === 'private-key') return source.value
-  const path = isAbsolute(source.value) ? source.value : resolve(workspace, source.value)
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? 'error'
-    throw new ActionError(
-      `Input 'private-key-file' names '${source.value}', which could not be read (${code} at ${path}). ` +
-        'Give a path relative to the workspace, or pass the key itself through private-key from a secret.'
-    )
-  }
+  return source.input === 'private-key' ? source.value : readKeyFile(source.value, workspace)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto'
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto'
 import { inputError } from './errors.js'
 
 export interface PrivateKey {
@@ -161,6 +161,16 @@ export function parsePrivateKey(source: string, raw: string, passphrase: string)
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0
   if (bits < 2048) {
     throw inputError(source, `holds a ${bits}-bit RSA key; RS256 signing needs at least 2048 bits`, MAKE_KEY)
+  }
+  try {
+    // A key can parse and still not sign (damaged CRT parameters): find out now, not inside the exchange.
+    sign('sha256', Buffer.from('probe'), key)
+  } catch {
+    throw inputError(
+      source,
+      'holds an RSA key that parses but cannot sign (its parameters are damaged)',
+      'Export the key again from where it was made, or create a new one with: openssl genrsa -out server.key 2048.'
+    )
   }
   return { key, passphraseUnused: passphrase !== '' && !block.encrypted }
 }

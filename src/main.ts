@@ -8,18 +8,22 @@ import { jwtBearerLogin } from './jwt-bearer.js'
 import { isOrgAllowed } from './orgs.js'
 import { cleanup } from './post.js'
 import { revokeToken } from './revoke.js'
+import { neutralize, safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
 import { authenticatedLine, summaryMarkdown } from './summary.js'
 import { parseIdentity } from './token.js'
 
+/** Every log line goes through here, so no value it quotes can forge a workflow command. */
+const log = safeLogger(core)
+
 const io: FlowIo = {
   mask: secret => core.setSecret(secret),
-  info: message => core.info(message),
-  warning: message => core.warning(message),
-  debug: message => core.debug(message),
+  info: message => log.info(message),
+  warning: message => log.warning(message),
+  debug: message => log.debug(message),
   post: postForm,
   get: getUrl,
-  retry: { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => core.info(message) }
+  retry: { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => log.info(message) }
 }
 
 /** The tail every flow ends in: org guard, outputs, export, revoke state, summary. */
@@ -57,7 +61,7 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
   if (inputs.revokeToken) core.saveState(STATE.token, token.access_token)
   const facts = { ...login, userId, orgId, instanceUrl: token.instance_url, loginUrl: inputs.loginUrl }
   if (inputs.jobSummary && process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(facts)).write()
-  core.info(authenticatedLine(facts))
+  log.info(authenticatedLine(facts))
 }
 
 /** The main step: inputs, then the chosen flow, then the shared tail; masking always comes first. */
@@ -80,6 +84,6 @@ export async function run(): Promise<void> {
       await login()
     }
   } catch (err) {
-    core.setFailed(err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`)
+    core.setFailed(neutralize(err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`))
   }
 }

@@ -1,4 +1,4 @@
-import { inputError } from './errors.js'
+import { inputError, shown } from './errors.js'
 
 const ORG_ID = /^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/
 
@@ -15,7 +15,7 @@ export function parseAllowedOrgIds(text: string): string[] {
     if (!ORG_ID.test(id)) {
       throw inputError(
         'allowed-org-ids',
-        `holds '${id}', which is not a Salesforce org id`,
+        `holds ${shown(id)}, which is not a Salesforce org id`,
         'Org ids begin with 00D and have 15 or 18 letters and digits (Setup > Company Information).'
       )
     }

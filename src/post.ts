@@ -2,7 +2,10 @@ import * as core from '@actions/core'
 import { postForm } from './http.js'
 import { readInputs } from './inputs.js'
 import { revokeToken } from './revoke.js'
+import { safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
+
+const log = safeLogger(core)
 
 /**
  * The post step, at the end of the job: clears exported variables and, when the main step left a token
@@ -16,7 +19,7 @@ export async function cleanup(): Promise<void> {
   }
   const token = core.getState(STATE.token)
   if (!token) {
-    core.debug('No token to revoke: revoke-token is off, or the login step did not get one.')
+    log.debug('No token to revoke: revoke-token is off, or the login step did not get one.')
     return
   }
   core.setSecret(token)
@@ -24,10 +27,10 @@ export async function cleanup(): Promise<void> {
   const { loginUrl, requestTimeoutSeconds } = readInputs(name => core.getInput(name))
   const failed = await revokeToken(postForm, loginUrl, token, requestTimeoutSeconds * 1000)
   if (failed) {
-    core.warning(
+    log.warning(
       `Could not revoke the access token at ${loginUrl}/services/oauth2/revoke (${failed}); it stays valid until its session times out.`
     )
   } else {
-    core.info(`Revoked the access token at ${loginUrl}/services/oauth2/revoke.`)
+    log.info(`Revoked the access token at ${loginUrl}/services/oauth2/revoke.`)
   }
 }

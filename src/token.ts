@@ -1,6 +1,7 @@
 import { ActionError } from './errors.js'
 import { parseJsonObject, TransportError, type HttpResponse, type PostForm } from './http.js'
 import { explainOAuthError, isKnownRefusal, type LoginContext } from './salesforce-errors.js'
+import { isPrintable, neutralize } from './sanitize.js'
 
 export interface TokenResponse {
   access_token: string
@@ -56,14 +57,88 @@ export function describeBody(res: HttpResponse): string {
   const text = res.body
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/[A-Za-z0-9!._~+/=-]{24,}/g, '[…]')
     .replace(/\s+/g, ' ')
-    .trim()
-  const excerpt = text.length > 120 ? `${text.slice(0, 120)}…` : text
+  const excerpt = redacted(text, 120)
   return `${type}, ${Buffer.byteLength(res.body)} bytes${excerpt ? `: "${excerpt}"` : ''}`
 }
 
+/**
+ * The start of a value we could not use, control characters shown, and token-like runs removed unless
+ * it is a URL the answer gave (its host and path are long but not secret; the token is masked by now).
+ */
+function redacted(text: string, max: number, url = false): string {
+  const t = neutralize(url ? text : text.replace(/[A-Za-z0-9!._~+/=-]{24,}/g, '[…]')).trim()
+  return t.length > max ? `${t.slice(0, max)}…` : t
+}
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
+
+/** Salesforce's words, quoted in messages: an answer of any size gives a message of sane length. */
+const said = (v: unknown): string => str(v).slice(0, 500)
+
+/** Refuses a malformed field of a 200 answer, naming it, with a redacted excerpt (never for the token). */
+function malformed(field: string, value: string, problem: string): AttemptError {
+  const excerpt = field === 'access_token' ? 'not shown' : `'${redacted(value, 100, field === 'instance_url' || field === 'id')}'`
+  return new AttemptError(
+    `The token endpoint answered HTTP 200 with a malformed ${field} (${problem}: ${excerpt}). The answer is not used; ` +
+      "check that 'login-url' points at Salesforce and not at a proxy or portal that rewrites answers.",
+    `malformed ${field}`,
+    false
+  )
+}
+
+/** A plain field of the answer: a string without control characters and of a sane length, or ''. */
+function plainField(json: Record<string, unknown>, field: string, maxLength: number): string {
+  const value = str(json[field])
+  if (!isPrintable(value)) throw malformed(field, value, 'it holds control characters')
+  if (value.length > maxLength) throw malformed(field, value, `it is ${value.length} characters long`)
+  return value
+}
+
+/** An https URL; undefined for anything else. */
+function httpsUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'https:' ? url : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** User info, a query or a fragment: never part of an instance or identity URL. */
+const hasExtras = (url: URL): boolean => Boolean(url.username || url.password || url.search || url.hash)
+
+const IDENTITY_PATH = /^\/id\/00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?\/005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?\/?$/
+
+/** The parts of a 200 answer the action uses, each checked before any of it is logged or output. */
+function checkedAnswer(json: Record<string, unknown>): TokenResponse {
+  const token = plainField(json, 'access_token', 16_384)
+  if (/\s/.test(token)) throw malformed('access_token', token, 'it holds white space')
+  const instanceText = plainField(json, 'instance_url', 2048)
+  const instance = httpsUrl(instanceText)
+  if (!instance) {
+    throw new AttemptError(
+      `The token endpoint returned an instance_url that is not https ('${redacted(instanceText, 100, true)}'); ` +
+        'the token would be sent in clear text, so the step fails.',
+      'instance_url not https',
+      false
+    )
+  }
+  if (hasExtras(instance)) throw malformed('instance_url', instanceText, 'it carries user info, a query or a fragment')
+  const id = plainField(json, 'id', 2048)
+  const identity = id === '' ? undefined : httpsUrl(id)
+  if (id !== '' && !(identity && !hasExtras(identity) && IDENTITY_PATH.test(identity.pathname))) {
+    throw malformed('id', id, 'not an identity URL https://host/id/<org id>/<user id>')
+  }
+  return {
+    access_token: token,
+    // Only the origin: a path, user info or anything else the URL held is never output or logged.
+    instance_url: instance.origin,
+    id: identity ? identity.origin + identity.pathname : '',
+    scope: plainField(json, 'scope', 2048),
+    token_type: plainField(json, 'token_type', 64) || 'Bearer'
+  }
+}
 
 /**
  * Reads the token endpoint's answer. `mask` is called with the access token before any check can fail,
@@ -98,7 +173,7 @@ export function interpretTokenResponse(
   if (TRANSIENT_STATUSES.includes(status)) {
     throw new AttemptError(
       oauthError && status < 500 && isKnownRefusal(oauthError, str(json?.error_description), ctx)
-        ? explainOAuthError(status, oauthError, str(json?.error_description), ctx)
+        ? explainOAuthError(status, said(oauthError), said(json?.error_description), ctx)
         : `Salesforce answered HTTP ${status} (${describeBody(res)}).`,
       `HTTP ${status}`,
       true,
@@ -106,7 +181,11 @@ export function interpretTokenResponse(
     )
   }
   if (oauthError && status >= 400 && status < 500) {
-    throw new AttemptError(explainOAuthError(status, oauthError, str(json?.error_description), ctx), `HTTP ${status} ${oauthError}`, false)
+    throw new AttemptError(
+      explainOAuthError(status, said(oauthError), said(json?.error_description), ctx),
+      `HTTP ${status} ${said(oauthError).slice(0, 60)}`,
+      false
+    )
   }
   if (status !== 200) {
     throw new AttemptError(`The token endpoint answered HTTP ${status} (${describeBody(res)}).`, `HTTP ${status}`, false)
@@ -118,32 +197,12 @@ export function interpretTokenResponse(
   const missing = ['access_token', 'instance_url'].filter(k => str(json[k]) === '')
   if (missing.length > 0) {
     throw new AttemptError(
-      `The token endpoint answered HTTP 200 without ${missing.join(' and ')} (fields present: ${Object.keys(json).join(', ') || 'none'}).`,
+      `The token endpoint answered HTTP 200 without ${missing.join(' and ')} (fields present: ${redacted(Object.keys(json).join(', '), 200) || 'none'}).`,
       'incomplete answer',
       false
     )
   }
-  let instance: URL | undefined
-  try {
-    instance = new URL(str(json.instance_url))
-  } catch {
-    instance = undefined
-  }
-  if (!instance || instance.protocol !== 'https:') {
-    throw new AttemptError(
-      `The token endpoint returned an instance_url that is not https ('${str(json.instance_url).slice(0, 100)}'); ` +
-        'the token would be sent in clear text, so the step fails.',
-      'instance_url not https',
-      false
-    )
-  }
-  return {
-    access_token: str(json.access_token),
-    instance_url: str(json.instance_url).replace(/\/+$/, ''),
-    id: str(json.id),
-    scope: str(json.scope),
-    token_type: str(json.token_type) || 'Bearer'
-  }
+  return checkedAnswer(json)
 }
 
 /** Org and user ids from the identity URL `https://host/id/<orgId>/<userId>`; empty when it is not one. */

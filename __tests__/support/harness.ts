@@ -4,7 +4,7 @@ import { expect } from '@jest/globals'
 import { createPrivateKey, randomUUID } from 'node:crypto'
 import { startFakeSalesforce, type FakeSalesforce, type FakeSalesforceOptions } from './fake-salesforce.mjs'
 import { makeIdentity, selfSignedCertificate, type Identity } from './keys.mjs'
-import { findLeaks, removeStepFolders, runStep, type StepOptions, type StepResult } from './runner.mjs'
+import { findLeaks, forgedCommands, removeStepFolders, runStep, type StepOptions, type StepResult } from './runner.mjs'
 
 export type Server = FakeSalesforce
 export type { StepOptions, StepResult }
@@ -77,7 +77,10 @@ export async function setUp(serverOptions: FakeSalesforceOptions = {}): Promise<
   return { server, identity, clientId, step, post, close }
 }
 
-/** Fails the test if any key line, passphrase, assertion or token shows outside an ::add-mask:: line. */
+/**
+ * Fails the test if any key line, passphrase, assertion or token shows outside an ::add-mask:: line, if a
+ * stack trace shows, or if the log holds a workflow command the action did not mean to write.
+ */
 export function assertNoLeaks(server: Server, result: StepResult, moreOpaque: string[] = []): void {
   // The signature alone is enough to rebuild an assertion from the (debug-logged) claims, and the part of
   // a token after '!' is the secret: look for both, and for any 24-character run of an opaque secret.
@@ -89,4 +92,5 @@ export function assertNoLeaks(server: Server, result: StepResult, moreOpaque: st
   const secrets = [...knownSecrets, ...opaque, ...runs]
   expect(findLeaks(result, secrets)).toEqual([])
   expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+  expect(forgedCommands(result)).toEqual([])
 }

@@ -13,3 +13,6 @@ export interface Identity {
 export function makeIdentity(bits?: number): Identity
 export function testTlsIdentity(hostnames: string[]): { ca: string; key: string; cert: string }
 export function certificateWithDates(privateKeyPem: string, startDate: string, endDate: string, subject?: string): string
+export function damagedCrtKey(privateKey: KeyObject): string
+export function certificateWithBadNotAfter(pem: string): string
+export function certificateWithUnknownKeyAlgorithm(pem: string): string

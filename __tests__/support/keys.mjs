@@ -1,6 +1,6 @@
 // Throwaway keys and certificates, made at run time so nothing secret is ever committed.
 import { execFileSync } from 'node:child_process'
-import { generateKeyPairSync } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -134,4 +134,40 @@ export function certificateWithDates(privateKeyPem, startDate, endDate, subject 
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * The key with its CRT coefficient (qInv) off by 2p, so longer than p: it still parses, but OpenSSL
+ * refuses to sign with it ("RSA lib"). (Off by p alone is sometimes still as long as p, and then OpenSSL
+ * notices the bad CRT result and signs without it.) Returned as PKCS#8 PEM.
+ */
+export function damagedCrtKey(privateKey) {
+  const jwk = privateKey.export({ format: 'jwk' })
+  const int = s => BigInt(`0x${Buffer.from(s, 'base64url').toString('hex')}`)
+  const hex = int(jwk.qi) + 2n * int(jwk.p)
+  const text = hex.toString(16)
+  const qi = Buffer.from(text.length % 2 ? `0${text}` : text, 'hex').toString('base64url')
+  return createPrivateKey({ key: { ...jwk, qi }, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' })
+}
+
+const certDer = pem => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
+const certPem = der =>
+  `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)
+    .join('\n')}\n-----END CERTIFICATE-----\n`
+
+/** The certificate with its notAfter (the second UTCTime) changed to a time that does not exist. */
+export function certificateWithBadNotAfter(pem) {
+  const der = certDer(pem)
+  const times = [...der.keys()].filter(i => der[i] === 0x17 && der[i + 1] === 0x0d)
+  der.write('991399999999Z', times[1] + 2, 'latin1')
+  return certPem(der)
+}
+
+/** The certificate with its public key algorithm (rsaEncryption) changed to an OID no one knows. */
+export function certificateWithUnknownKeyAlgorithm(pem) {
+  const der = certDer(pem)
+  der[der.indexOf(Buffer.from('2a864886f70d010101', 'hex')) + 8] = 0x7f
+  return certPem(der)
 }

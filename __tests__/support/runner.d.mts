@@ -36,3 +36,5 @@ export interface StepResult {
 export function runStep(options?: StepOptions): Promise<StepResult>
 export function findLeaks(result: StepResult, secrets: string[]): string[]
 export function removeStepFolders(): void
+export const FORGED: string
+export function forgedCommands(result: Pick<StepResult, 'stdout' | 'stderr'>): string[]

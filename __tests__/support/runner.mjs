@@ -123,3 +123,34 @@ export function findLeaks(result, secrets) {
   }
   return leaks
 }
+
+/** The workflow commands the action itself writes; any other command in its output is forged. */
+const OWN_COMMANDS = ['add-mask', 'debug', 'warning', 'error']
+
+/**
+ * What hostile test values write right after a command they try to forge (`\n::warning::FORGED`): the
+ * action's own messages never begin with it, so a command line whose data does was forged.
+ */
+export const FORGED = 'FORGED'
+
+/**
+ * Reads a step's output the way the runner does and returns every line that would act as a command the
+ * action did not mean to write: the runner splits at CR and LF, takes a line whose start (after white
+ * space) is `::` as a command, and the legacy `##[name]` form anywhere in a line that is not one.
+ * The action's own lines have their exact shape (`::name::data`, no properties), and the data of a
+ * debug, warning or error line, as the runner decodes it, holds no control character, no `##[` and does
+ * not begin with FORGED.
+ */
+export function forgedCommands(result) {
+  const forged = []
+  for (const line of `${result.stdout}\n${result.stderr}`.split(/\r\n|\r|\n/)) {
+    if (/^[\s\u0085]*::/.test(line)) {
+      const own = /^::([a-z-]+)::(.*)$/.exec(line)
+      const data = own ? unescapeData(own[2]) : ''
+      // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+      const clean = !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|##\[/.test(data) && !data.startsWith(FORGED)
+      if (!(own && OWN_COMMANDS.includes(own[1]) && (own[1] === 'add-mask' || clean))) forged.push(line)
+    } else if (line.includes('##[')) forged.push(line)
+  }
+  return forged
+}

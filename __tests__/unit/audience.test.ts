@@ -303,3 +303,23 @@ describe('resolveEndpoint', () => {
     expect(thrown(() => resolveEndpoint(loginInput, audienceInput)).message.startsWith(start)).toBe(true)
   })
 })
+
+describe('parseLoginUrl: Lightning Experience hosts of every shape', () => {
+  it.each([
+    ['https://acme.lightning.force.com', 'https://acme.my.salesforce.com'],
+    ['https://acme--uat.sandbox.lightning.force.com', 'https://acme--uat.sandbox.my.salesforce.com'],
+    ['https://acme-dev-ed.develop.lightning.force.com/lightning/page/home', 'https://acme-dev-ed.develop.my.salesforce.com'],
+    ['https://site-ability-1234.scratch.lightning.force.com', 'https://site-ability-1234.scratch.my.salesforce.com'],
+    ['https://ACME--UAT.Sandbox.Lightning.Force.com.', 'https://acme--uat.sandbox.my.salesforce.com'],
+    ['https://lightning.force.com', 'https://yourdomain.my.salesforce.com']
+  ])('refuses %s, naming login-url and %s', (input, myDomain) => {
+    const error = thrown(() => parseLoginUrl(input))
+    expect(error.message).toMatch(/^Input 'login-url' is a Lightning Experience address \('[^']+'\), not a login host\. /)
+    expect(error.message).toContain(`Use the My Domain URL, ${myDomain}.`)
+  })
+
+  it('still accepts other force.com hosts', () => {
+    expect(parseLoginUrl('https://acme.my.salesforce.com')).toBe('https://acme.my.salesforce.com')
+    expect(parseLoginUrl('https://lightningforce.com.force.com')).toBe('https://lightningforce.com.force.com')
+  })
+})

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process'
 import { createHash, createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto'
 import { EXPIRY_WARNING_DAYS, checkCertificate, parseCertificate, publicKeyFingerprint } from '../../src/certificate.js'
 import { ActionError } from '../../src/errors.js'
-import { certificateWithDates } from '../support/keys.mjs'
-import { certificateFor, keyMaterialIn, rsaKey } from './fixtures.js'
+import { certificateWithBadNotAfter, certificateWithDates, certificateWithUnknownKeyAlgorithm } from '../support/keys.mjs'
+import { certificateFor, keyMaterialIn, rsaKey, thrown } from './fixtures.js'
 
 // Keys and certificates made at run time: nothing here is committed.
 const rsa = rsaKey()
@@ -211,6 +211,22 @@ describe('checkCertificate: expiry', () => {
     expect(warning).toBe(
       `The certificate expires on ${expiresAt.toISOString().slice(0, 10)} (in 1 day). ` +
         'Make a new certificate from the key and upload it to the app before then.'
+    )
+  })
+})
+
+describe('parseCertificate: certificates that parse with parts Node cannot read', () => {
+  it('an expiry date (notAfter) that is not a valid time', () => {
+    const error = thrown(() => parseCertificate(certificateWithBadNotAfter(certificate)))
+    expect(error.message).toMatch(
+      /^Input 'certificate' has an expiry date \(notAfter\) that is not a valid time \('Bad time value'\)\. Give the PEM certificate/
+    )
+  })
+
+  it('a public key of an unknown algorithm', () => {
+    const error = thrown(() => parseCertificate(certificateWithUnknownKeyAlgorithm(certificate)))
+    expect(error.message).toMatch(
+      /^Input 'certificate' holds a public key of an unknown or damaged algorithm, which Node cannot read\. Give the PEM certificate/
     )
   })
 })

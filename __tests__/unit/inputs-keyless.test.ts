@@ -145,7 +145,7 @@ describe('readInputs: login-url with github-oidc', () => {
   it('refuses a Lightning Experience host, naming its My Domain', () => {
     expect(refusal({ 'login-url': 'https://acme.lightning.force.com' })).toBe(
       "Input 'login-url' is a Lightning Experience address ('acme.lightning.force.com'), not a login host. " +
-        'Use the My Domain URL, e.g. https://acme.my.salesforce.com.'
+        'Use the My Domain URL, https://acme.my.salesforce.com.'
     )
   })
 

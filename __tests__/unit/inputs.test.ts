@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { SECRETS_HINT } from '../../src/errors.js'
-import { readInputs, type GetInput, type JwtBearerInputs } from '../../src/inputs.js'
+import { plainText, readInputs, type GetInput, type JwtBearerInputs } from '../../src/inputs.js'
 import { thrown } from './fixtures.js'
 
 // Placeholder text: readInputs only routes the key, it never parses it.
@@ -114,5 +114,59 @@ describe('readInputs', () => {
   it('names the fork and Dependabot causes in the secrets hint', () => {
     expect(SECRETS_HINT).toContain('workflows triggered from forks')
     expect(SECRETS_HINT).toContain('Dependabot runs only see Dependabot secrets')
+  })
+})
+
+describe('plainText: control characters and lengths', () => {
+  it.each([
+    ['client-id', 'LF', '3MVG9abc\ndef', '\\n at character 9'],
+    ['client-id', 'NUL', '3MVG9abc\u0000', '\\u{0} at character 9'],
+    ['username', 'LF and a command', 'ci@acme.com\n::warning::FORGED', '\\n at character 12'],
+    ['username', 'CR', 'ci@acme.com\r::stop-commands::x', '\\r at character 12'],
+    ['username', 'ESC', 'ci\u001b[2J@acme.com', '\\u{1b} at character 3'],
+    ['username', 'a line separator', 'ci\u2028@acme.com', '\\u{2028} at character 3'],
+    ['login-url', 'a tab URL parsers drop', 'https://acme.my.sales\tforce.com', '\\t at character 22'],
+    ['audience', 'LF', 'https://login.salesforce.com/\n::warning::FORGED', '\\n at character 30']
+  ])('%s with %s is refused before any request, naming it and not echoing it', (name, _, value, where) => {
+    const error = thrown(() => readInputs(from({ [name]: value })))
+    expect(error.message).toBe(
+      `Input '${name}' holds a control character (${where}), which no valid value has. ` +
+        'Remove it: values pasted into secrets often carry a stray line break.'
+    )
+    expect(error.message).not.toContain('FORGED')
+  })
+
+  it.each([
+    ['client-id', 255, true],
+    ['client-id', 256, false],
+    ['username', 80, true],
+    ['username', 81, false]
+  ])('%s of %i characters: accepted %s', (name, length, ok) => {
+    const value = `${'a'.repeat(length - 9)}@acme.com`
+    if (ok) {
+      expect(readInputs(from({ [name]: value }))).toBeDefined()
+    } else {
+      const error = thrown(() => readInputs(from({ [name]: value })))
+      expect(error.message).toBe(
+        `Input '${name}' is ${length} characters long; at most ${name === 'username' ? 80 : 255} are allowed. Check that it holds the right value.`
+      )
+    }
+  })
+
+  it('surrounding white space and line breaks are trimmed, not refused', () => {
+    expect((readInputs(from({ username: '  ci@acme.com\n' })) as JwtBearerInputs).username).toBe('ci@acme.com')
+  })
+
+  it('plainText is reusable for any input', () => {
+    expect(plainText('role', 'ok', 10)).toBe('ok')
+    expect(thrown(() => plainText('role', 'x'.repeat(11), 10)).message).toMatch(/^Input 'role' is 11 characters long; at most 10/)
+  })
+
+  it.each([
+    ['max-attempts', `3\n::warning::FORGED`, 'must be a whole number from 1 to 10, not a 19-character value (not shown)'],
+    ['revoke-token', 'x'.repeat(65), 'must be true or false, not a 65-character value (not shown)'],
+    ['allowed-org-ids', '00D\u0000', 'holds a 4-character value (not shown), which is not a Salesforce org id']
+  ])('%s: a refused value is echoed only when short and printable', (name, value, problem) => {
+    expect(thrown(() => readInputs(from({ [name]: value }))).message).toContain(`Input '${name}' ${problem}.`)
   })
 })

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { generateKeyPairSync } from 'node:crypto'
 import { ActionError } from '../../src/errors.js'
 import { keySecrets, parsePrivateKey, pemBlocks, unwrapKeyText } from '../../src/key.js'
-import { certificateFor, encryptedPkcs8, keyMaterialIn, legacyEncryptedPkcs1, opensshKeyPair, rsaKey } from './fixtures.js'
+import { damagedCrtKey } from '../support/keys.mjs'
+import { certificateFor, encryptedPkcs8, keyMaterialIn, legacyEncryptedPkcs1, opensshKeyPair, rsaKey, thrown } from './fixtures.js'
 
 // One key in every shape users paste it in. Made at run time: nothing here is committed.
 const rsa = rsaKey()
@@ -297,5 +298,16 @@ describe('parsePrivateKey refuses', () => {
     expect(message).toBe(`Input '${source}' ${problem}`)
     expect(keyMaterialIn(message, raw)).toEqual([])
     if (passphrase !== '') expect(message).not.toContain(passphrase)
+  })
+})
+
+describe('parsePrivateKey: keys that parse but cannot sign', () => {
+  it.each(['private-key', 'private-key-file'])('a key with a damaged CRT coefficient is refused naming %s', source => {
+    const damaged = damagedCrtKey(rsaKey().privateKey)
+    const error = thrown(() => parsePrivateKey(source, damaged, ''))
+    expect(error.message).toMatch(
+      new RegExp(`^Input '${source}' holds an RSA key that parses but cannot sign \\(its parameters are damaged\\)\\. Export the key again`)
+    )
+    expect(keyMaterialIn(error.message, damaged)).toEqual([])
   })
 })

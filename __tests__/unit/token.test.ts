@@ -278,7 +278,7 @@ describe('interpretTokenResponse: unusable 200 answers', () => {
   ])('instance_url %s: refused after the token is masked', (_name, instanceUrl) => {
     const { error, masks } = failure(res(200, { ...SUCCESS, instance_url: instanceUrl }))
     expect(error.message).toBe(
-      `The token endpoint returned an instance_url that is not https ('${instanceUrl.slice(0, 100)}'); ` +
+      `The token endpoint returned an instance_url that is not https ('${instanceUrl.slice(0, 100)}${instanceUrl.length > 100 ? '…' : ''}'); ` +
         'the token would be sent in clear text, so the step fails.'
     )
     expect(error.reason).toBe('instance_url not https')
@@ -393,5 +393,84 @@ describe('parseIdentity', () => {
     ['non-alphanumeric ids', `https://login.salesforce.com/id/00D5g000004AB-D/0055g000003XY_W`]
   ])('gives empty ids for %s', (_name, id) => {
     expect(parseIdentity(id)).toEqual({ orgId: '', userId: '' })
+  })
+})
+
+describe('interpretTokenResponse: answer fields are data, checked before any of it is used', () => {
+  it.each([
+    ['a path', 'https://acme.my.salesforce.com/some/path', 'https://acme.my.salesforce.com'],
+    ['a port', 'https://acme.my.salesforce.com:8443/', 'https://acme.my.salesforce.com:8443'],
+    ['the default port', 'https://ACME.my.salesforce.com:443', 'https://acme.my.salesforce.com']
+  ])('instance_url with %s is reduced to its origin', (_, instanceUrl, expected) => {
+    expect(interpret(res(200, { ...SUCCESS, instance_url: instanceUrl })).result?.instance_url).toBe(expected)
+  })
+
+  it.each([
+    [
+      'instance_url',
+      'a LF and a command',
+      { instance_url: 'https://acme.my.salesforce.com/\n::warning::FORGED' },
+      /malformed instance_url \(it holds control characters: 'https:\/\/acme\.my\.salesforce\.com\/\\n::warning::FORGED'\)/
+    ],
+    ['instance_url', 'a tab', { instance_url: 'https://acme.my.sales\tforce.com' }, /malformed instance_url \(it holds control characters/],
+    [
+      'instance_url',
+      'user info',
+      { instance_url: 'https://user:pw@acme.my.salesforce.com' },
+      /malformed instance_url \(it carries user info, a query or a fragment/
+    ],
+    ['instance_url', 'a query', { instance_url: 'https://acme.my.salesforce.com/?x=1' }, /malformed instance_url \(it carries user info/],
+    [
+      'id',
+      'a CR and a command',
+      { id: `https://login.salesforce.com/id/${ORG}/${USER}\r::stop-commands::x` },
+      /malformed id \(it holds control characters/
+    ],
+    [
+      'id',
+      'not an identity URL',
+      { id: 'https://login.salesforce.com/services/data' },
+      /malformed id \(not an identity URL https:\/\/host\/id\/<org id>\/<user id>: 'https:\/\/login\.salesforce\.com\/services\/data'\)/
+    ],
+    ['id', 'http', { id: `http://login.salesforce.com/id/${ORG}/${USER}` }, /malformed id \(not an identity URL/],
+    ['id', 'user info', { id: `https://u:p@login.salesforce.com/id/${ORG}/${USER}` }, /malformed id \(not an identity URL/],
+    ['id', 'a fragment', { id: `https://login.salesforce.com/id/${ORG}/${USER}#x` }, /malformed id \(not an identity URL/],
+    ['id', 'the legacy command form', { id: `https://login.salesforce.com/id/##[warning]FORGED` }, /malformed id/],
+    ['scope', 'a LF', { scope: 'api\n::warning::FORGED' }, /malformed scope \(it holds control characters: 'api\\n::warning::FORGED'\)/],
+    ['scope', 'a NUL', { scope: 'api\u0000web' }, /malformed scope \(it holds control characters: 'api\\u\{0\}web'\)/],
+    ['scope', 'too much', { scope: 'api '.repeat(1000) }, /malformed scope \(it is 4000 characters long/],
+    ['token_type', 'a LF', { token_type: 'Bearer\n::error::FORGED' }, /malformed token_type \(it holds control characters/],
+    [
+      'access_token',
+      'a LF',
+      { access_token: `${TOKEN}\n::warning::FORGED` },
+      /malformed access_token \(it holds control characters: not shown\)/
+    ],
+    ['access_token', 'a space', { access_token: `${TOKEN} x` }, /malformed access_token \(it holds white space: not shown\)/]
+  ])('%s with %s is refused, naming the field', (field, _, fields, message) => {
+    const { result, error } = interpret(res(200, { ...SUCCESS, ...fields }))
+    expect(result).toBeUndefined()
+    expect(error?.message).toMatch(message)
+    expect(error?.reason).toMatch(
+      field === 'instance_url' || field === 'id' ? new RegExp(`malformed ${field}|${field}`) : `malformed ${field}`
+    )
+    expect(error?.transient).toBe(false)
+    expect(error?.message).not.toContain(TOKEN.split('!')[1])
+  })
+
+  it('redacts token-like runs in an excerpt', () => {
+    const { error } = interpret(res(200, { ...SUCCESS, scope: `api\n${TOKEN}` }))
+    expect(error?.message).toContain("'api\\n[…]'")
+    expect(error?.message).not.toContain('FakeSessionId')
+  })
+
+  it('an answer without id is still used (the org is then unknown)', () => {
+    const { result } = interpret(res(200, { ...SUCCESS, id: undefined }))
+    expect(result?.id).toBe('')
+  })
+
+  it('quotes at most 500 characters of an error and its description', () => {
+    const { error } = interpret(res(400, { error: 'invalid_grant', error_description: `x${'y'.repeat(100_000)}` }))
+    expect(error?.message.length).toBeLessThan(1000)
   })
 })

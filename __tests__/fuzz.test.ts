@@ -1,0 +1,373 @@
+// A seeded fuzz of the bundled action against the fake Salesforce: random mutations of keys,
+// certificates, URLs, identities, whole numbers and org ids, and hostile token-endpoint answers. Every
+// run must end with exit code 0 or 1, one clear message, no stack, no forged workflow command and no
+// leaked secret. Replay a failure with FUZZ_SEED=<seed> (and FUZZ_RUN=<run> for that run alone).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import { sfId } from './support/fake-salesforce.mjs'
+import { assertNoLeaks, rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
+import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from './support/keys.mjs'
+import { seededRandom, type Random } from './support/random.js'
+import { FORGED, ROOT, runStep } from './support/runner.mjs'
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128)
+const RUNS = Number(process.env.FUZZ_RUNS ?? 320)
+const ONLY = process.env.FUZZ_RUN === undefined ? undefined : Number(process.env.FUZZ_RUN)
+/** Two steps at a time on a 2-core machine, each lane with its own fake Salesforce (faults are per server). */
+const LANES = 2
+/** Well above any run's own limits (one attempt, a 10 s request timeout): a run killed here hung. */
+const RUN_LIMIT_MS = 20_000
+/** Real Salesforce host names resolve to 127.0.0.1, where nothing listens on 443: nothing leaves this machine. */
+const LOOPBACK = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
+
+/** Pieces a hostile value is made of: forged commands in every form the runner reads, and odd text. */
+const HOSTILE = [
+  `\n::warning::${FORGED}`,
+  `\r::stop-commands::${FORGED}`,
+  `\r\n::error::${FORGED}`,
+  `\n  ::add-mask::${FORGED}`,
+  `##[warning]${FORGED}`,
+  `##[set-output name=x;]${FORGED}`,
+  `\u2028::warning::${FORGED}`,
+  `\u0085::warning::${FORGED}`,
+  `%0A::warning::${FORGED}`,
+  `::error::${FORGED}`,
+  '<html><body><h1>Maintenance</h1><script>x()</script></body></html>',
+  '\t',
+  '\u001b[31m',
+  '\u007f',
+  '\u00a0',
+  '"',
+  "'",
+  '\\n',
+  '%',
+  '@',
+  '#',
+  '?',
+  '/',
+  ':',
+  'é',
+  '😀',
+  '\ud800'
+]
+/** The same, safe in an HTTP header (printable ASCII: Node refuses to send anything else). */
+const HEADER_SAFE = HOSTILE.filter(h => /^[\x20-\x7e]+$/.test(h))
+const CHARS = 'ABCabc0123+/=-_.!~@:#?%[]{}<>"\' \t\u00e9\u2028\u001b'
+
+/** One to three random edits of the text: insertions of hostile pieces, flips, cuts, repeats. */
+function mutateText(r: Random, text: string): string {
+  let t = text
+  for (let n = 1 + r.int(3); n > 0; n--) {
+    const at = r.int(t.length + 1)
+    const op = r.int(8)
+    if (op === 0) t = t.slice(0, at) + r.pick(HOSTILE) + t.slice(at)
+    else if (op === 1) t = t.slice(0, at) + r.pick([...CHARS]) + t.slice(at + 1)
+    else if (op === 2) t = t.slice(0, at) + t.slice(at + 1 + r.int(20))
+    else if (op === 3) t = t.slice(0, at)
+    else if (op === 4) t = t + r.pick(HOSTILE)
+    else if (op === 5) t = t.repeat(2 + r.int(r.chance(0.2) ? 400 : 4)).slice(0, 20_000)
+    else if (op === 6) t = `${r.pick([' ', '\n', '"', '\t'])}${t}${r.pick([' ', '\n', '"', '\t'])}`
+    else t = r.pick(['', ' ', '\n', r.pick(HOSTILE)])
+  }
+  return t
+}
+
+/** Flips, drops or cuts the base64 body of a PEM, or changes its shape the ways pasting does. */
+function mutatePem(r: Random, pem: string, extra: (() => string)[]): string {
+  const lines = pem.trim().split('\n')
+  const body = lines.slice(1, -1)
+  const i = r.int(body.length)
+  switch (r.int(10)) {
+    case 0:
+      body[i] = mutateText(r, body[i])
+      return [lines[0], ...body, lines.at(-1)].join('\n')
+    case 1: {
+      const b = body[i]
+      const at = r.int(b.length)
+      body[i] = b.slice(0, at) + r.pick([...'ABCDEFabcdef0123456789+/']) + b.slice(at + 1)
+      return [lines[0], ...body, lines.at(-1)].join('\n')
+    }
+    case 2:
+      return [lines[0], ...body.filter((_, j) => j !== i), lines.at(-1)].join('\n')
+    case 3:
+      return pem.slice(0, r.int(pem.length))
+    case 4:
+      return lines.join(r.pick(['\\n', '\r\n', ' ', '']))
+    case 5:
+      return Buffer.from(pem).toString('base64')
+    case 6:
+      return pem.replace(
+        /(BEGIN|END) ([A-Z ]+)-----/g,
+        `$1 ${r.pick(['RSA PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'CERTIFICATE', 'PUBLIC KEY', 'X'])}-----`
+      )
+    case 7:
+      return r.pick(extra)()
+    case 8:
+      return `${pem}\n${r.pick(extra)()}`
+    default:
+      return mutateText(r, pem)
+  }
+}
+
+/** A DER byte flipped somewhere in the certificate, re-encoded as PEM. */
+function flipDerByte(r: Random, pem: string): string {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
+  der[r.int(der.length)] ^= 1 << r.int(8)
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`
+}
+
+interface Case {
+  what: string[]
+  inputs: Record<string, string>
+  /** A scripted token-endpoint answer, or none for the fake's real logic. */
+  answer?: { status: number; headers: Record<string, string>; body: string; truncateAfter?: number }
+}
+
+/** A field of a token answer: valid, hostile, of the wrong type, huge, or missing. */
+function hostileField(r: Random, valid: string): unknown {
+  switch (r.int(8)) {
+    case 0:
+    case 1:
+      return valid
+    case 2:
+    case 3:
+      return mutateText(r, valid)
+    case 4:
+      return r.pick([42, null, true, [], { a: 1 }, -1.5])
+    case 5:
+      return valid + 'x'.repeat(r.pick([300, 5000, 100_000]))
+    case 6:
+      return r.pick(HOSTILE)
+    default:
+      return undefined
+  }
+}
+
+function hostileAnswer(r: Random, f: Fixture): NonNullable<Case['answer']> {
+  const token = `${f.server.orgId.slice(0, 15)}!AR${createHash('sha256').update(String(r.next())).digest('base64url')}`
+  rememberSecret(token)
+  const fields = {
+    access_token: hostileField(r, token),
+    instance_url: hostileField(r, 'https://acme.my.salesforce.com'),
+    id: hostileField(r, `https://login.salesforce.com/id/${f.server.orgId}/${sfId('005')}`),
+    scope: hostileField(r, 'api web'),
+    token_type: hostileField(r, 'Bearer'),
+    error: hostileField(r, r.pick(['invalid_grant', 'invalid_client_id', 'server_error'])),
+    error_description: hostileField(r, r.pick(['invalid assertion', 'audience is invalid', 'user hasnt approved this consumer']))
+  }
+  const json = JSON.stringify(fields)
+  const body = r.pick([
+    () => json,
+    () => json,
+    () => json.slice(0, r.int(json.length)),
+    () =>
+      `<!DOCTYPE html><html><body>${r.pick(HOSTILE)} ##[error]${FORGED} <p>${'Down for maintenance. '.repeat(r.int(50))}</p></body></html>`,
+    () => `{"access_token":"${token}","pad":"${'x'.repeat(1024 * 1024 + r.int(2 * 1024 * 1024))}"}`,
+    () => r.pick(['', 'null', '[]', '42', '"x"', '{', '{}', '{"access_token":{}}']),
+    () => mutateText(r, json)
+  ])()
+  const headers: Record<string, string> = {
+    'content-type': r.pick(['application/json', 'text/html', 'text/plain', `application/json; ${r.pick(HEADER_SAFE)}`])
+  }
+  if (r.chance(0.3)) headers['retry-after'] = r.pick(['1', '0', '-5', '99999', 'Wed, 21 Oct 2015 07:28:00 GMT', r.pick(HEADER_SAFE)])
+  if (r.chance(0.3))
+    headers.location = r.pick([
+      'https://evil.example/x',
+      `https://acme.my.salesforce.com/##[warning]${FORGED}`,
+      '::::',
+      r.pick(HEADER_SAFE)
+    ])
+  const status = r.pick([200, 200, 200, 200, 400, 401, 403, 404, 429, 500, 502, 503, 301, 302, 307, 204, 418])
+  return { status, headers, body, truncateAfter: r.chance(0.1) ? r.int(body.length) : undefined }
+}
+
+/** The inputs of one run: a working login with one or more parts mutated. */
+function makeCase(r: Random, f: Fixture, keys: Record<string, () => string>): Case {
+  const what: string[] = []
+  const inputs: Record<string, string> = { 'max-attempts': '1', 'request-timeout-seconds': '10' }
+  const parts = ['key', 'certificate', 'url', 'audience', 'identity', 'number', 'orgs', 'answer'] as const
+  const chosen = new Set<(typeof parts)[number]>([r.pick(parts)])
+  while (r.chance(0.3)) chosen.add(r.pick(parts))
+  const extraKeys = Object.values(keys)
+
+  if (chosen.has('key')) {
+    const base = r.pick([f.identity.pkcs8, f.identity.pkcs1])
+    const key = mutatePem(r, base, extraKeys)
+    // Key-like lines of the mutated key are secrets too: the leak check looks for them.
+    for (const line of key.split(/\r?\n|\\n/)) if (/^[A-Za-z0-9+/=]{16,}$/.test(line.trim())) rememberSecret(line.trim())
+    inputs['private-key'] = key
+    what.push('key')
+  }
+  if (chosen.has('certificate')) {
+    const cert = f.identity.certificate
+    inputs.certificate = r.pick([
+      () => flipDerByte(r, cert),
+      () =>
+        mutatePem(r, cert, [() => certificateWithBadNotAfter(cert), () => certificateWithUnknownKeyAlgorithm(cert), keys.otherCertificate]),
+      () => certificateWithBadNotAfter(cert),
+      () => certificateWithUnknownKeyAlgorithm(cert),
+      () => cert
+    ])()
+    what.push('certificate')
+  }
+  if (chosen.has('url')) {
+    const port = f.server.port
+    inputs['login-url'] = r.pick([
+      () => mutateText(r, f.server.url),
+      () => `${f.server.url}${r.pick(['/', '/services/oauth2/token', '//', '/x/../y', '/?a=b', '/#x'])}`,
+      () => `http://localhost:${port}`,
+      () => `https://[::1]:${port}`,
+      () =>
+        r.pick(['acme', 'acme--uat.sandbox', 'a-dev-ed.develop', 'x.scratch', '']).concat('.lightning.force.com').replace(/^/, 'https://'),
+      () =>
+        r.pick([
+          'https://login.salesforce.com',
+          'https://test.salesforce.com',
+          'https://acme.my.salesforce.com',
+          'https://acme.my.site.com'
+        ]),
+      () => mutateText(r, 'https://acme--uat.sandbox.my.salesforce.com'),
+      () =>
+        r.pick([
+          'http://login.salesforce.com',
+          'https://evil.example',
+          'https://u:p@acme.my.salesforce.com',
+          'ftp://x',
+          'not a url',
+          'https://salesforce.com.evil.example',
+          'javascript:alert(1)'
+        ])
+    ])()
+    what.push('url')
+  }
+  if (chosen.has('audience')) {
+    inputs.audience = mutateText(
+      r,
+      r.pick(['production', 'sandbox', 'https://login.salesforce.com', 'https://test.salesforce.com', 'https://acme.my.site.com'])
+    )
+    what.push('audience')
+  }
+  if (chosen.has('identity')) {
+    const name = r.pick(['client-id', 'username'])
+    inputs[name] = r.pick([
+      () => mutateText(r, name === 'username' ? 'deploy@acme.example' : f.clientId),
+      () => 'x'.repeat(r.pick([80, 81, 255, 256, 10_000])),
+      () => r.pick(HOSTILE)
+    ])()
+    what.push(name)
+  }
+  if (chosen.has('number')) {
+    const name = r.pick(['max-attempts', 'request-timeout-seconds', 'revoke-token', 'export-env', 'job-summary'])
+    // A retried attempt may wait out a Retry-After: numbers are fuzzed only against a well-behaved server.
+    chosen.delete('answer')
+    inputs[name] = r.pick([
+      () => mutateText(r, r.pick(['3', '1', '10', 'true', 'false'])),
+      () => r.pick(['0', '-1', '11', '301', '1e3', '0x10', '٣', ' 5 ', '99999999999999999999', '3.0', 'TRUE', 'yes', ''])
+    ])()
+    what.push(name)
+  }
+  if (chosen.has('orgs')) {
+    const id = f.server.orgId
+    inputs['allowed-org-ids'] = r.pick([
+      () => mutateText(r, id),
+      () => `${mutateText(r, id.slice(0, 15))}, ${id}`,
+      () => [id.slice(0, 15), sfId('00D'), sfId('005')].join(r.pick([',', '\n', ' , ', ';'])),
+      () => r.pick([id, id.slice(0, 15), id.toLowerCase(), sfId('00D')])
+    ])()
+    what.push('allowed-org-ids')
+  }
+  const answer = chosen.has('answer') ? hostileAnswer(r, f) : undefined
+  if (answer) what.push(`answer HTTP ${answer.status}`)
+  return { what, inputs, answer }
+}
+
+/** The inputs as a failure report shows them: key material and passphrases by length and hash only. */
+function redactedInputs(inputs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) =>
+      /private-key$|passphrase/.test(k)
+        ? [k, `<${v.length} chars, sha256 ${createHash('sha256').update(v).digest('hex').slice(0, 12)}>`]
+        : [k, JSON.stringify(v).slice(0, 300)]
+    )
+  )
+}
+
+/** Everything a run must satisfy; returns what went wrong, or nothing. */
+function problems(r: StepResult, f: Fixture): string[] {
+  const found: string[] = []
+  if (r.code !== 0 && r.code !== 1) found.push(r.code === null ? `did not finish within ${RUN_LIMIT_MS / 1000} s` : `exit code ${r.code}`)
+  if (/Unexpected error/.test(r.stdout + r.stderr)) found.push(`Unexpected error: ${r.errors.join(' | ').slice(0, 300)}`)
+  if (r.code === 1 && r.errors.length !== 1) found.push(`${r.errors.length} error lines`)
+  if (r.code === 0 && !r.outputs.access_token) found.push('success without an access token')
+  if (r.stderr.trim() !== '') found.push(`stderr: ${r.stderr.slice(0, 300)}`)
+  try {
+    assertNoLeaks(f.server, r)
+  } catch (err) {
+    found.push(
+      String((err as Error).message)
+        .split('\n')
+        .slice(0, 12)
+        .join(' ')
+    )
+  }
+  return found
+}
+
+describe(`fuzz of the bundled action (FUZZ_SEED=${SEED}, ${RUNS} runs)`, () => {
+  const lanes: Fixture[] = []
+  const extra: Record<string, () => string>[] = []
+  beforeAll(async () => {
+    for (let i = 0; i < LANES; i++) {
+      const f = await setUp()
+      const other = makeIdentity()
+      rememberSecret(other.pkcs8, other.pkcs1)
+      const damaged = damagedCrtKey(f.identity.privateKey)
+      rememberSecret(damaged)
+      lanes.push(f)
+      extra.push({
+        damaged: () => damaged,
+        otherKey: () => other.pkcs8,
+        otherCertificate: () => other.certificate,
+        certificate: () => f.identity.certificate,
+        publicKey: () => f.identity.publicKey.export({ type: 'spki', format: 'pem' }) as string
+      })
+    }
+  }, 60_000)
+  afterAll(() => Promise.all(lanes.map(f => f.close())))
+
+  it(`${RUNS} runs end cleanly: exit 0 or 1, one message, no stack, no forged command, no leak`, async () => {
+    const failures: string[] = []
+    const runs = ONLY === undefined ? [...Array(RUNS).keys()] : [ONLY]
+    const lane = async (n: number): Promise<void> => {
+      const f = lanes[n]
+      for (const run of runs.filter((_, i) => i % LANES === n)) {
+        const r = seededRandom(SEED * 1_000_003 + run)
+        const c = makeCase(r, f, extra[n])
+        f.server.faults.length = 0
+        if (c.answer) f.server.fault({ raw: c.answer })
+        const result = await runStep({
+          inputs: {
+            'client-id': f.clientId,
+            username: 'deploy@acme.example',
+            'private-key': f.identity.pkcs8,
+            'login-url': f.server.url,
+            ...c.inputs
+          },
+          env: { NODE_OPTIONS: LOOPBACK },
+          timeoutMs: RUN_LIMIT_MS
+        })
+        f.server.faults.length = 0
+        const found = problems(result, f)
+        if (found.length > 0) {
+          failures.push(
+            `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${c.what.join(', ')}): ${found.join('; ')}\n  inputs: ${JSON.stringify(redactedInputs(c.inputs))}` +
+              (c.answer ? `\n  answer: HTTP ${c.answer.status} ${JSON.stringify(c.answer.body.slice(0, 300))}` : '')
+          )
+        }
+      }
+    }
+    await Promise.all(lanes.map((_, n) => lane(n)))
+    expect(failures).toEqual([])
+  }, 300_000)
+})

@@ -1,0 +1,234 @@
+// Hostile and malformed input (issue 8), run through the bundled action as the runner runs it. Every
+// step here also goes through the harness's leak check and forged-command check.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
+import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from './support/keys.mjs'
+import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
+
+let f: Fixture
+beforeAll(async () => {
+  f = await setUp()
+})
+afterAll(() => f.close())
+
+/** Runs a step that must be refused before any request, with one error line matching `message`. */
+async function refusedBeforeAnyRequest(inputs: Record<string, string>, message: RegExp, dir?: string): Promise<StepResult> {
+  const before = f.server.requests.length
+  const r = await f.step({ 'max-attempts': '1', 'request-timeout-seconds': '5', ...inputs }, { dir, timeoutMs: 15_000 })
+  expect(r.code).toBe(1)
+  expect(r.errors).toEqual([expect.stringMatching(message)])
+  expect(f.server.requests.length).toBe(before)
+  expect(r.outputs).toEqual({})
+  return r
+}
+
+describe('values from inputs cannot forge a workflow command', () => {
+  it.each([
+    ['username', 'ci@acme.com\n::warning::FORGED', 'username'],
+    ['username', 'ci@acme.com\r::stop-commands::FORGED', 'username'],
+    ['client-id', '3MVG9abc\n::error::FORGED', 'client-id'],
+    ['client-id', '3MVG9abc\u001bdef', 'client-id'],
+    ['login-url', 'https://acme.my.salesforce.com/\n::warning::FORGED', 'login-url'],
+    ['audience', 'https://login.salesforce.com/\r\n::warning::FORGED', 'audience']
+  ])('%s %j is refused before any request, naming it', async (name, value, input) => {
+    const r = await refusedBeforeAnyRequest({ [name]: value }, new RegExp(`^Input '${input}' holds a control character`))
+    expect(r.visible).not.toContain('FORGED')
+  })
+
+  it('a username with the legacy ##[ form is logged defused', async () => {
+    const r = await f.step({ username: 'ci##[warning]FORGED@acme.com', 'max-attempts': '1' })
+    expect(r.code).toBe(1)
+    expect(r.visible).toContain('for ci##\\[warning]FORGED@acme.com (audience')
+    expect(r.errors[0]).toMatch(/^Salesforce refused the login/)
+  })
+
+  it.each([
+    ['client-id', 256, 255],
+    ['username', 81, 80]
+  ])('%s of %i characters is refused before any request', async (name, length, max) => {
+    await refusedBeforeAnyRequest(
+      { [name]: `${'a'.repeat(length - 9)}@acme.com` },
+      new RegExp(`^Input '${name}' is ${length} characters long; at most ${max} are allowed`)
+    )
+  })
+})
+
+describe('token answers are data: checked before any of it is logged or output', () => {
+  const token = (): string => {
+    const t = `${f.server.orgId.slice(0, 15)}!ARhostile${Math.random().toString(36).slice(2)}0123456789abcdef`
+    rememberSecret(t)
+    return t
+  }
+  const identity = (): string => `https://login.salesforce.com/id/${f.server.orgId}/005000000000001AAA`
+  const answer = (fields: Record<string, unknown>): void =>
+    f.server.fault({
+      status: 200,
+      body: {
+        access_token: token(),
+        instance_url: 'https://acme.my.salesforce.com',
+        id: identity(),
+        scope: 'api',
+        token_type: 'Bearer',
+        ...fields
+      }
+    })
+
+  it.each([
+    [
+      'instance_url',
+      { instance_url: 'https://acme.my.salesforce.com/\n::warning::FORGED' },
+      /malformed instance_url \(it holds control characters/
+    ],
+    ['instance_url', { instance_url: 'https://user:pw@acme.my.salesforce.com' }, /malformed instance_url \(it carries user info/],
+    ['id', { id: 'https://login.salesforce.com/id/x\r::stop-commands::FORGED' }, /malformed id \(it holds control characters/],
+    ['id', { id: 'https://evil.example/services/data' }, /malformed id \(not an identity URL/],
+    ['scope', { scope: 'api\n::warning::FORGED' }, /malformed scope \(it holds control characters: 'api\\n::warning::FORGED'\)/],
+    ['token_type', { token_type: 'Bearer\u0000' }, /malformed token_type/]
+  ])('a malformed %s is refused, naming it, and nothing is output', async (_, fields, message) => {
+    answer(fields)
+    const r = await f.step({ 'max-attempts': '1', 'export-env': 'true' })
+    expect(r.code).toBe(1)
+    expect(r.errors).toEqual([expect.stringMatching(message)])
+    expect(r.outputs).toEqual({})
+    expect(r.env).toEqual({})
+  })
+
+  it('instance_url is used only as its origin: outputs, exported variable and log', async () => {
+    answer({ instance_url: 'https://acme.my.salesforce.com/secret/path?' })
+    const r = await f.step({ 'export-env': 'true' })
+    expect(r.code).toBe(0)
+    expect(r.outputs.instance_url).toBe('https://acme.my.salesforce.com')
+    expect(r.env.SF_ORG_INSTANCE_URL).toBe('https://acme.my.salesforce.com')
+    expect(r.visible).not.toContain('/secret/path')
+  })
+
+  it("Salesforce's words are quoted defused, and at a sane length", async () => {
+    f.server.fault({
+      status: 400,
+      body: {
+        error: 'invalid_grant\n::warning::FORGED',
+        error_description: `##[error]FORGED\r::stop-commands::FORGED ${'x'.repeat(100_000)}`
+      }
+    })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.code).toBe(1)
+    expect(r.errors).toHaveLength(1)
+    expect(r.errors[0]).toContain(
+      'error "invalid_grant\\n::warning::FORGED", error_description "##\\[error]FORGED\\r::stop-commands::FORGED'
+    )
+    expect(r.errors[0].length).toBeLessThan(2000)
+  })
+
+  it('an answer over 1 MiB is not read into memory', async () => {
+    f.server.fault({
+      raw: { status: 200, headers: { 'content-type': 'application/json' }, body: `{"a":"${'x'.repeat(2 * 1024 * 1024)}"}` }
+    })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.code).toBe(1)
+    expect(r.errors).toEqual([expect.stringMatching(/the answer is larger than 1 MiB, which no token answer is/)])
+  })
+})
+
+describe('keys and certificates that parse but cannot be used name their input', () => {
+  it('a key with damaged CRT parameters: private-key, export it again', async () => {
+    const damaged = damagedCrtKey(f.identity.privateKey)
+    rememberSecret(damaged)
+    await refusedBeforeAnyRequest(
+      { 'private-key': damaged },
+      /^Input 'private-key' holds an RSA key that parses but cannot sign \(its parameters are damaged\)\. Export the key again/
+    )
+  })
+
+  it('the same key from private-key-file names private-key-file', async () => {
+    const damaged = damagedCrtKey(f.identity.privateKey)
+    rememberSecret(damaged)
+    const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-hostile-'))
+    try {
+      writeFileSync(join(dir, 'server.key'), damaged)
+      await refusedBeforeAnyRequest(
+        { 'private-key': '', 'private-key-file': 'server.key' },
+        /^Input 'private-key-file' holds an RSA key that parses but cannot sign/,
+        dir
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it.each([
+    [
+      'a notAfter that is not a valid time',
+      certificateWithBadNotAfter,
+      /^Input 'certificate' has an expiry date \(notAfter\) that is not a valid time/
+    ],
+    [
+      'an unknown public key algorithm',
+      certificateWithUnknownKeyAlgorithm,
+      /^Input 'certificate' holds a public key of an unknown or damaged algorithm/
+    ]
+  ])('a certificate with %s', async (_, damage, message) => {
+    await refusedBeforeAnyRequest({ certificate: damage(f.identity.certificate) }, message)
+  })
+})
+
+describe('Lightning Experience hosts are refused with the matching My Domain URL', () => {
+  it.each([
+    ['acme--uat.sandbox.lightning.force.com', 'https://acme--uat.sandbox.my.salesforce.com'],
+    ['acme-dev-ed.develop.lightning.force.com', 'https://acme-dev-ed.develop.my.salesforce.com'],
+    ['site-ability-1234.scratch.lightning.force.com', 'https://site-ability-1234.scratch.my.salesforce.com']
+  ])('%s', async (host, myDomain) => {
+    await refusedBeforeAnyRequest(
+      { 'login-url': `https://${host}` },
+      new RegExp(
+        `^Input 'login-url' is a Lightning Experience address \\('${host}'\\), not a login host\\. Use the My Domain URL, ${myDomain}\\.`
+      )
+    )
+  })
+})
+
+describe('private-key-file must be a regular file of a sane size, checked before it is read', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sf-jwt-hostile-'))
+    execFileSync('mkfifo', [join(dir, 'pipe')])
+    mkdirSync(join(dir, 'keys'))
+    writeFileSync(join(dir, 'huge.key'), Buffer.alloc(2 * 1024 * 1024, 'A'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it.each([
+    ['a FIFO, which would block the read forever', 'pipe', /names 'pipe', which is a named pipe \(FIFO\), not a key file/],
+    ['/dev/zero, which would read until memory runs out', '/dev/zero', /names '\/dev\/zero', which is a device, not a key file/],
+    ['a directory', 'keys', /names 'keys', which is a directory, not a key file/],
+    ['a 2 MiB file', 'huge.key', /names 'huge.key', which is 2097152 bytes; a key file is a few KiB/]
+  ])('%s', async (_, path, message) => {
+    await refusedBeforeAnyRequest(
+      { 'private-key': '', 'private-key-file': path },
+      new RegExp(`^Input 'private-key-file' ${message.source}`),
+      dir
+    )
+  })
+})
+
+describe("the keyless flow: GitHub's claims are data too", () => {
+  let k: KeylessFixture
+  beforeAll(async () => {
+    k = await setUpKeyless()
+  })
+  afterAll(() => k.close())
+
+  it('a claim with a line break and ##[ is logged defused', async () => {
+    const environment = k.github.claims.environment
+    k.github.claims.environment = `prod\n::warning::FORGED ##[error]FORGED`
+    try {
+      const r = await k.step({ 'max-attempts': '1' })
+      expect(r.visible).toContain('environment prod\\n::warning::FORGED ##\\[error]FORGED')
+    } finally {
+      k.github.claims.environment = environment
+    }
+  })
+})

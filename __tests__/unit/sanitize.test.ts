@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals'
+import { isPrintable, neutralize, safeLogger, type Logger } from '../../src/sanitize.js'
+import { forgedCommands } from '../support/runner.mjs'
+
+/** What the runner would see if the text were written as one info line. */
+const asInfoLine = (text: string): string[] => forgedCommands({ stdout: `${text}\n`, stderr: '' })
+
+describe('neutralize', () => {
+  it.each([
+    ['a plain message', 'Authenticated as ci@acme.com.', 'Authenticated as ci@acme.com.'],
+    ['LF before a command', 'for ci@acme.com\n::warning::FORGED (audience x)', 'for ci@acme.com\\n::warning::FORGED (audience x)'],
+    ['CR before stop-commands', 'x\r::stop-commands::tok', 'x\\r::stop-commands::tok'],
+    ['CRLF', 'a\r\n::error::b', 'a\\r\\n::error::b'],
+    ['the legacy form anywhere', 'user ##[warning]FORGED', 'user ##\\[warning]FORGED'],
+    ['three hashes', '###[error]x', '###\\[error]x'],
+    ['a command at the very start', '::warning::x', '\\::warning::x'],
+    ['a command after leading white space', ' \u00a0\t::warning::x', ' \u00a0\\t::warning::x'],
+    ['NUL, ESC and DEL', 'a\u0000b\u001b[31mc\u007f', 'a\\u{0}b\\u{1b}[31mc\\u{7f}'],
+    ['NEL and the Unicode separators', 'a\u0085::x::b\u2028::y::c\u2029', 'a\\u{85}::x::b\\u{2028}::y::c\\u{2029}'],
+    ['vertical tab and form feed', 'a\u000b::x::\u000c', 'a\\u{b}::x::\\u{c}'],
+    ['%0A is left alone: it is decoded only inside command data, which core escapes', 'a%0A::warning::b', 'a%0A::warning::b']
+  ])('%s', (_, text, expected) => {
+    expect(neutralize(text)).toBe(expected)
+    expect(asInfoLine(neutralize(text))).toEqual([])
+  })
+
+  it('the checker sees each of these as forged before neutralize', () => {
+    for (const text of [
+      'x\n::warning::FORGED',
+      'x\r::stop-commands::t',
+      'a ##[error]b',
+      '::set-output name=a::b',
+      ' \u00a0::error::x',
+      '::error::FORGED'
+    ]) {
+      expect(asInfoLine(text)).not.toEqual([])
+    }
+  })
+
+  it('never produces a line break or ##[ for any mix of dangerous pieces', () => {
+    const pieces = ['\n', '\r', '#', '##', '[', '::', ' ', '\u2028', '\u0085', '%0A', 'warning', '\\']
+    let seed = 7
+    for (let run = 0; run < 2000; run++) {
+      let text = ''
+      for (let i = 0; i < 12; i++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31
+        text += pieces[seed % pieces.length]
+      }
+      const out = neutralize(text)
+      expect(isPrintable(out)).toBe(true)
+      expect(out).not.toContain('##[')
+      expect(out.trimStart().startsWith('::')).toBe(false)
+    }
+  })
+})
+
+describe('isPrintable', () => {
+  it.each([
+    ['plain', 'ci@acme.com', true],
+    ['unicode letters', 'zoë@acme.com', true],
+    ['tab', 'a\tb', false],
+    ['LF', 'a\nb', false],
+    ['NUL', 'a\u0000', false],
+    ['C1', 'a\u009b', false],
+    ['line separator', 'a\u2028', false]
+  ])('%s', (_, text, expected) => {
+    expect(isPrintable(text)).toBe(expected)
+  })
+})
+
+describe('safeLogger', () => {
+  it('neutralizes every message at every level', () => {
+    const seen: string[] = []
+    const sink: Logger = {
+      info: m => seen.push(`info ${m}`),
+      warning: m => seen.push(`warning ${m}`),
+      debug: m => seen.push(`debug ${m}`)
+    }
+    const log = safeLogger(sink)
+    log.info('a\n::warning::x')
+    log.warning('b ##[error]y')
+    log.debug('c\r::stop-commands::z')
+    expect(seen).toEqual(['info a\\n::warning::x', 'warning b ##\\[error]y', 'debug c\\r::stop-commands::z'])
+  })
+})
