@@ -123,7 +123,9 @@ async function main() {
   ]
   const homes = []
   if (sfCli) {
-    const version = /@salesforce\/cli\/(\S+)/.exec((await run(sfCli, ['--version'], { env: sfEnv(sfCli) })).stdout)?.[1] ?? '?'
+    const versionEnv = sfEnv(sfCli)
+    homes.push(versionEnv.HOME)
+    const version = /@salesforce\/cli\/(\S+)/.exec((await run(sfCli, ['--version'], { env: versionEnv })).stdout)?.[1] ?? '?'
     const args = ['org', 'login', 'jwt', '--client-id', org.clientId, '--jwt-key-file', org.keyFile, '--username', org.username]
     contenders.push({
       label: `sf org login jwt (CLI ${version})`,
