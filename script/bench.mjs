@@ -1,6 +1,7 @@
 // `npm run bench`: whole-process logins of the bundled action against the fake Salesforce on loopback
-// (https, as Salesforce is), alternated in one run with a floor client of Node built-ins
+// (https, as Salesforce is), alternated in one run with floor clients of Node built-ins
 // (script/bench-floor.mjs), bare start-up and, with --sf-cli, `sf org login jwt` of the Salesforce CLI.
+// Both flows are timed: the key-based login, and the keyless one against a fake GitHub OIDC service.
 // Timed runs are plain; peak memory comes from separate runs with a tiny exit hook, so it costs no time.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
@@ -8,6 +9,7 @@ import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
+import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
 import { startFakeOrg } from '../__tests__/support/fake-org.mjs'
 import { PRODUCTION_AUDIENCE } from '../__tests__/support/fake-salesforce.mjs'
 import { ENTRY, ROOT, runStep } from '../__tests__/support/runner.mjs'
@@ -21,10 +23,12 @@ const FLOOR = join(ROOT, 'script', 'bench-floor.mjs')
 const USAGE = `Usage: npm run bench [-- --runs N] [-- --check] [-- --sf-cli PATH]
 
 Times N whole-process logins (default 20) of ${relative(ROOT, ENTRY)} against a Salesforce-compatible server
-on loopback (https), alternated with a floor client made of Node built-ins and with bare Node start-up.
+on loopback (https), alternated with floor clients made of Node built-ins and with bare Node start-up;
+both flows: the key-based login and the keyless one (with a fake GitHub OIDC service on loopback).
 
   --runs N         timed rounds, 1 to 1000 (default 20)
-  --check          exit 1 when a target is missed (ratio action/floor <= ${TARGET_RATIO}, bundle <= ${TARGET_BUNDLE_KIB} KiB)
+  --check          exit 1 when a target is missed (ratio action/floor <= ${TARGET_RATIO} for each flow,
+                   bundle <= ${TARGET_BUNDLE_KIB} KiB)
   --sf-cli PATH    also time 'sf org login jwt' of this Salesforce CLI (e.g. node_modules/.bin/sf of
                    'npm install @salesforce/cli'), each run with a fresh HOME as on a new runner
   --help           show this help`
@@ -107,20 +111,36 @@ async function main() {
     FLOOR_AUDIENCE: PRODUCTION_AUDIENCE,
     FLOOR_PRIVATE_KEY: inputs['private-key']
   }
+  /** One run of the bundled action as the runner runs it; a failed login fails the benchmark. */
+  const actionRun = async (stepInputs, env) => {
+    const step = await runStep({ inputs: stepInputs, dir, env: { ...tlsEnv, ...env } })
+    if (step.code !== 0 || !server.tokens.includes(step.outputs.access_token)) {
+      throw new Error(`The action failed (exit ${step.code}): ${step.errors.join(' ') || step.stderr.trim()}`)
+    }
+    return step.stderr
+  }
   const contenders = [
     { label: "node -e ''  (start-up only)", run: env => node(['-e', ''], { ...tlsEnv, ...env }) },
     { label: 'floor: node:crypto + https', run: env => node([FLOOR], { ...floorEnv, ...env }) },
-    {
-      label: `action: ${relative(ROOT, ENTRY)}`,
-      run: async env => {
-        const step = await runStep({ inputs, dir, env: { ...tlsEnv, ...env } })
-        if (step.code !== 0 || !server.tokens.includes(step.outputs.access_token)) {
-          throw new Error(`The action failed (exit ${step.code}): ${step.errors.join(' ') || step.stderr.trim()}`)
-        }
-        return step.stderr
-      }
-    }
+    { label: `action: ${relative(ROOT, ENTRY)}`, run: env => actionRun(inputs, env) }
   ]
+  // The keyless flow: the same org, an ID token from a fake GitHub on loopback, one trust rule.
+  const github = await startFakeGitHubOidc()
+  org.onClose(() => github.close())
+  const keyless = org.server.addKeylessApp(github.jwksUrl, [github.ruleFor(loginUrl, org.username)])
+  const keylessInputs = { 'auth-flow': 'github-oidc', 'client-id': keyless.clientId, 'login-url': loginUrl }
+  const keylessFloorEnv = {
+    ...tlsEnv,
+    FLOOR_ID_TOKEN_URL: github.requestUrl,
+    FLOOR_REQUEST_TOKEN: github.requestToken,
+    FLOOR_AUDIENCE: loginUrl,
+    FLOOR_TOKEN_URL: `${loginUrl}/services/oauth2/token`,
+    FLOOR_CLIENT_ID: keyless.clientId
+  }
+  contenders.push(
+    { label: 'keyless floor: GET + POST', run: env => node([FLOOR], { ...keylessFloorEnv, ...env }) },
+    { label: 'keyless action', run: env => actionRun(keylessInputs, { ...github.env(), ...env }) }
+  )
   const homes = []
   if (sfCli) {
     const versionEnv = sfEnv(sfCli)
@@ -141,7 +161,7 @@ async function main() {
     })
   }
   for (const c of contenders) Object.assign(c, { times: [], rss: [] })
-  const cli = contenders[3]
+  const cli = contenders[5]
 
   try {
     console.error(`Warming up, then ${runs} alternated rounds and ${MEMORY_RUNS} memory rounds...`)
@@ -176,14 +196,18 @@ async function main() {
       `${c.label.padEnd(width)}${ms(c.first)}${ms(s.median)}${ms(s.min)}${ms(s.max)}${`${(Math.max(...c.rss) / 1024).toFixed(1)} MiB`.padStart(12)}`
     )
   }
-  const [bare, floor, action] = contenders
+  const [bare, floor, action, keylessFloor, keylessAction] = contenders
   const ratio = action.median / floor.median
+  const keylessRatio = keylessAction.median / keylessFloor.median
   const bundleKiB = statSync(ENTRY).size / 1024
   const verdict = ok => (ok ? 'met' : 'MISSED')
   console.log(
     `\nabove start-up (medians): floor +${(floor.median - bare.median).toFixed(1)} ms, action +${(action.median - bare.median).toFixed(1)} ms`
   )
   console.log(`ratio action/floor (medians): ${ratio.toFixed(2)}   target <= ${TARGET_RATIO}: ${verdict(ratio <= TARGET_RATIO)}`)
+  console.log(
+    `ratio keyless action/keyless floor (medians): ${keylessRatio.toFixed(2)}   target <= ${TARGET_RATIO}: ${verdict(keylessRatio <= TARGET_RATIO)}`
+  )
   console.log(
     `${relative(ROOT, ENTRY)} size: ${bundleKiB.toFixed(1)} KiB   target <= ${TARGET_BUNDLE_KIB} KiB: ${verdict(bundleKiB <= TARGET_BUNDLE_KIB)}`
   )
@@ -195,7 +219,7 @@ async function main() {
   }
   console.log(`first: the first run of each, before the timed rounds (a cold start: disk cache, compile cache).`)
   console.log(`peak RSS: the largest maxRSS of ${MEMORY_RUNS} separate, untimed runs of each.`)
-  const missed = ratio > TARGET_RATIO || bundleKiB > TARGET_BUNDLE_KIB
+  const missed = ratio > TARGET_RATIO || keylessRatio > TARGET_RATIO || bundleKiB > TARGET_BUNDLE_KIB
   return options.check && missed ? 1 : 0
 }
 

@@ -24,14 +24,7 @@ server.addUser(username)
 writeFileSync(values['key-file'], identity.pkcs8, { mode: 0o600 })
 const keylessClientId = '3MVG9ServeFakeSalesforceKeyless'
 if (values['keyless-repository-id']) {
-  server.addApp(keylessClientId, undefined, { tokenExchange: true })
-  const rule = {
-    Repository_Id__c: values['keyless-repository-id'],
-    Audience__c: server.url,
-    Username__c: username,
-    Active__c: true
-  }
-  const jwksUrl = values['keyless-jwks'] ?? 'https://token.actions.githubusercontent.com/.well-known/jwks'
-  server.addTokenExchangeHandler({ jwksUrl, apps: [keylessClientId], defaultFor: [keylessClientId], rules: [rule] })
+  const rule = { Repository_Id__c: values['keyless-repository-id'], Audience__c: server.url, Username__c: username, Active__c: true }
+  server.addKeylessApp(values['keyless-jwks'] ?? 'https://token.actions.githubusercontent.com/.well-known/jwks', [rule], keylessClientId)
 }
 console.log(JSON.stringify({ url: server.url, clientId, username, orgId: server.orgId, keylessClientId }))

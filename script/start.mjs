@@ -92,18 +92,9 @@ async function main() {
 
 /** The keyless set-up: an app enabled for token exchange, the GitHub Actions handler and one trust rule. */
 async function keyless(server, github, dir, fail) {
-  const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
-  server.addApp(clientId, undefined, { tokenExchange: true })
   server.addUser(KEYLESS_USER)
-  const rule = {
-    Repository_Id__c: github.claims.repository_id,
-    Repository__c: github.claims.repository,
-    Ref__c: 'refs/heads/main',
-    Audience__c: server.url,
-    Username__c: KEYLESS_USER,
-    Active__c: true
-  }
-  server.addTokenExchangeHandler({ jwksUrl: github.jwksUrl, apps: [clientId], defaultFor: [clientId], rules: [rule] })
+  const rule = github.ruleFor(server.url, KEYLESS_USER)
+  const { clientId } = server.addKeylessApp(github.jwksUrl, [rule])
   if (fail) github.claims.ref = 'refs/heads/feature'
   console.log(`Fake GitHub OIDC service at ${github.url}; the job is a push to ${github.claims.ref} of ${github.claims.repository}.`)
   console.log(`Fake Salesforce at ${server.url} (org ${server.orgId}); app ${clientId} is enabled for token exchange.`)

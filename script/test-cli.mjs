@@ -2,7 +2,6 @@
 // a temporary folder (~290 MB, not a dependency of this project), puts a token into SF_ACCESS_TOKEN /
 // SF_ORG_INSTANCE_URL as each scenario says, then runs the README's own `sf` commands exactly as written
 // against the fake org (https through a local CONNECT proxy) and checks what the CLI reports.
-import { randomUUID } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
@@ -148,24 +147,7 @@ const SCENARIOS = [
       // whose one trust rule names the same user.
       const github = await startFakeGitHubOidc()
       org.onClose(() => github.close())
-      const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
-      org.server.addApp(clientId, undefined, { tokenExchange: true })
-      const claims = github.claims
-      org.server.addTokenExchangeHandler({
-        jwksUrl: github.jwksUrl,
-        apps: [clientId],
-        defaultFor: [clientId],
-        rules: [
-          {
-            Repository_Id__c: claims.repository_id,
-            Repository__c: claims.repository,
-            Ref__c: claims.ref,
-            Audience__c: MY_DOMAIN,
-            Username__c: org.username,
-            Active__c: true
-          }
-        ]
-      })
+      const { clientId } = org.server.addKeylessApp(github.jwksUrl, [github.ruleFor(MY_DOMAIN, org.username)])
       const inputs = { 'auth-flow': 'github-oidc', 'client-id': clientId, 'login-url': MY_DOMAIN }
       const secrets = () => [...org.server.tokens, ...github.idTokens, github.requestToken]
       const exported = await exportedLogin(inputs, { ...org.env, ...github.env() }, secrets)

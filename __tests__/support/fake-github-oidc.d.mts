@@ -30,6 +30,7 @@ export interface FakeGitHubOidc {
   env(): { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string }
   fault(...answers: OidcFault[]): void
   tokenRequests(): OidcRequest[]
+  ruleFor(audience: string, username: string): import('./fake-salesforce.mjs').TrustRule
   sign(claims: Record<string, unknown>, header?: Record<string, unknown>): string
   close(): Promise<void>
 }

@@ -73,6 +73,18 @@ export async function startFakeGitHubOidc(options = {}) {
     tokenRequests() {
       return service.requests.filter(r => r.path === TOKEN_PATH)
     },
+    /** A trust rule (custom metadata field names) that matches this service's tokens for `audience`. */
+    ruleFor(audience, username) {
+      const c = service.claims
+      return {
+        Repository_Id__c: c.repository_id,
+        Repository__c: c.repository,
+        Ref__c: c.ref,
+        Audience__c: audience,
+        Username__c: username,
+        Active__c: true
+      }
+    },
     /** Signs any claims with the service's key: a token GitHub could have issued. */
     sign(claims, header = {}) {
       const signed = `${b64url({ typ: 'JWT', alg: 'RS256', x5t: kid, kid, ...header })}.${b64url(claims)}`

@@ -78,6 +78,7 @@ export interface FakeSalesforce {
   revokeFails: boolean
   addApp(clientId: string, certificate: string | KeyObject | undefined, extra?: Partial<Omit<FakeApp, 'publicKey'>>): void
   addTokenExchangeHandler(handler: Partial<TokenExchangeHandler> & { jwksUrl: string }): TokenExchangeHandler
+  addKeylessApp(jwksUrl: string, rules: TrustRule[], clientId?: string): { clientId: string; handler: TokenExchangeHandler }
   addUser(username: string, extra?: Partial<FakeUser>): FakeUser
   fault(...answers: Fault[]): void
   tokenRequests(): RecordedRequest[]

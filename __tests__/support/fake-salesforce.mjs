@@ -86,6 +86,15 @@ export async function startFakeSalesforce(options = {}) {
       server.handlers.push(full)
       return full
     },
+    /**
+     * The keyless set-up in one call: an External Client App enabled for token exchange (no certificate),
+     * whose default handler is the GitHub Actions one, verifying against `jwksUrl` and trusting `rules`.
+     */
+    addKeylessApp(jwksUrl, rules, clientId = `3MVG9${randomBytes(16).toString('hex')}`) {
+      server.addApp(clientId, undefined, { tokenExchange: true })
+      const handler = server.addTokenExchangeHandler({ jwksUrl, apps: [clientId], defaultFor: [clientId], rules })
+      return { clientId, handler }
+    },
     /** Adds a user; flags: approved (pre-authorized), active, appAccess, ipRestricted. */
     addUser(username, extra = {}) {
       const user = { userId: sfId('005'), approved: true, active: true, appAccess: true, ipRestricted: false, ...extra }

@@ -1,7 +1,6 @@
 // Set-up for tests of the keyless flow: a fake GitHub OIDC token service, a fake org with an External
 // Client App enabled for token exchange, the GitHub Actions handler and one trust rule, and a step runner
 // that gives the job the runner's ID token variables and checks every run for leaks.
-import { randomUUID } from 'node:crypto'
 import { startFakeGitHubOidc, type FakeGitHubOidc, type FakeGitHubOidcOptions } from './fake-github-oidc.mjs'
 import { startFakeSalesforce, type TokenExchangeHandler, type TrustRule } from './fake-salesforce.mjs'
 import { assertNoLeaks, USERNAME, type Server, type StepOptions, type StepResult } from './harness.js'
@@ -23,18 +22,9 @@ export interface KeylessFixture {
 export async function setUpKeyless(githubOptions: FakeGitHubOidcOptions = {}): Promise<KeylessFixture> {
   const github = await startFakeGitHubOidc(githubOptions)
   const server = await startFakeSalesforce()
-  const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
-  server.addApp(clientId, undefined, { tokenExchange: true })
   server.addUser(USERNAME)
-  const rule: TrustRule = {
-    Repository_Id__c: '123456789',
-    Repository__c: 'acme/app',
-    Ref__c: 'refs/heads/main',
-    Audience__c: server.url,
-    Username__c: USERNAME,
-    Active__c: true
-  }
-  const handler = server.addTokenExchangeHandler({ jwksUrl: github.jwksUrl, apps: [clientId], defaultFor: [clientId], rules: [rule] })
+  const rule = github.ruleFor(server.url, USERNAME)
+  const { clientId, handler } = server.addKeylessApp(github.jwksUrl, [rule])
   const withDefaults = (inputs: Record<string, string>): Record<string, string> => ({
     'auth-flow': 'github-oidc',
     'client-id': clientId,
