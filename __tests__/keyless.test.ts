@@ -147,6 +147,14 @@ describe('a keyless login', () => {
     expect(post.env).toEqual({ SF_ACCESS_TOKEN: '', SF_ORG_INSTANCE_URL: '' })
   })
 
+  it('revokes the token only where it came from, whatever login-url says by the post step', async () => {
+    const r = await k.step({ 'revoke-token': 'true' })
+    const before = k.server.revoked.length
+    const post = await k.post(r, { 'revoke-token': 'true', 'login-url': 'https://elsewhere.my.salesforce.com' })
+    expect(post.code).toBe(0)
+    expect(k.server.revoked.slice(before)).toEqual([r.outputs.access_token])
+  })
+
   it('revokes the token and sets no outputs when the org is not in allowed-org-ids', async () => {
     const r = await k.step({ 'allowed-org-ids': '00D000000000001' })
     const message = expectFailure(r)
@@ -188,6 +196,20 @@ describe('retries', () => {
     )
     expect(sent).toHaveLength(0)
   })
+})
+
+it('logs the claims once, when the first ID token arrives, even after GitHub failed first', async () => {
+  k.github.fault({ status: 503 })
+  const { r } = await observed({ 'max-attempts': '2' })
+  expect(r.code).toBe(0)
+  expect(r.visible.match(/GitHub's OIDC token: repository acme\/app/g)).toHaveLength(1)
+})
+
+it('refuses NODE_DEBUG=http, which would print the runner request token, before any request', async () => {
+  const [g, s] = [k.github.requests.length, k.server.requests.length]
+  const r = await k.step({}, { env: { NODE_DEBUG: 'net,http' } })
+  expect(expectFailure(r)).toMatch(/^NODE_DEBUG names Node's HTTP module/)
+  expect([k.github.requests.length, k.server.requests.length]).toEqual([g, s])
 })
 
 describe("GitHub's refusals", () => {

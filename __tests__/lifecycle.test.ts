@@ -16,7 +16,7 @@ describe('revoke-token', () => {
     const main = await f.step({ 'revoke-token': 'true' })
     expect(main.code).toBe(0)
     const token = main.outputs.access_token
-    expect(main.state).toEqual({ isPost: 'true', token })
+    expect(main.state).toEqual({ isPost: 'true', token, loginUrl: f.server.url })
     const post = await f.post(main, { 'revoke-token': 'true' })
     expect(post.code).toBe(0)
     expect(f.server.revoked).toContain(token)

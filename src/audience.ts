@@ -1,11 +1,12 @@
-import { inputError } from './errors.js'
+import { inputError, shown } from './errors.js'
 
 export const PRODUCTION_AUDIENCE = 'https://login.salesforce.com'
 export const SANDBOX_AUDIENCE = 'https://test.salesforce.com'
 
 /** The parent domains Salesforce serves logins from; a signed assertion may go nowhere else. */
 const SALESFORCE_DOMAINS = ['salesforce.com', 'force.com', 'site.com', 'salesforce.mil', 'sfcrmproducts.cn']
-const LOCAL_HOSTS = ['localhost', '127.0.0.1']
+/** Hosts on this machine: plain http is allowed there, for local testing only. */
+export const LOCAL_HOSTS = ['localhost', '127.0.0.1']
 
 export interface Endpoint {
   /** Where the login happens, without a trailing slash (e.g. https://acme.my.salesforce.com). */
@@ -44,7 +45,7 @@ function parseUrl(input: string, value: string, fix: string): URL {
     url = new URL(value)
   } catch {
     // Echoed only without '@': an unparseable URL may still carry user:password.
-    throw inputError(input, value.includes('@') ? 'is not a URL' : `is not a URL ('${value}')`, fix)
+    throw inputError(input, value.includes('@') ? 'is not a URL' : `is not a URL (${shown(value)})`, fix)
   }
   if (url.username || url.password || url.search || url.hash) {
     throw inputError(input, `must not carry credentials, a query or a fragment ('${url.origin}...')`, fix)

@@ -26,5 +26,5 @@ export function inputError(input: string, problem: string, fix: string): ActionE
  * the wrong input, or a line crafted for the log.
  */
 export function shown(value: string): string {
-  return value.length <= 64 && isPrintable(value) ? `'${value}'` : `a ${value.length}-character value (not shown)`
+  return value.length <= 64 && isPrintable(value) ? `'${value}'` : `a value of ${value.length} characters (not shown)`
 }

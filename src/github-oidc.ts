@@ -1,3 +1,4 @@
+import { LOCAL_HOSTS } from './audience.js'
 import { ActionError } from './errors.js'
 import type { FlowIo, Login, TrustClaims } from './flow.js'
 import { parseJsonObject, TransportError, type GetUrl, type HttpResponse } from './http.js'
@@ -5,7 +6,7 @@ import type { GithubOidcInputs } from './inputs.js'
 import { DEFAULT_POLICY, withRetries } from './retry.js'
 import { AttemptError, describeBody, header, parseRetryAfter, requestToken, TRANSIENT_STATUSES, transportFailure } from './token.js'
 
-export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
+const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 
 /** Appended wherever a missing or refused ID token is the problem: the runner gives no other hint. */
 const PERMISSION_HINT =
@@ -38,11 +39,19 @@ export function idTokenSource(env: Record<string, string | undefined>): IdTokenS
   } catch {
     parsed = undefined
   }
-  const local = parsed && ['localhost', '127.0.0.1'].includes(parsed.hostname) && parsed.protocol === 'http:'
+  const local = parsed && LOCAL_HOSTS.includes(parsed.hostname) && parsed.protocol === 'http:'
   if (!parsed || (parsed.protocol !== 'https:' && !local)) {
     throw new ActionError(
       'ACTIONS_ID_TOKEN_REQUEST_URL is not an https URL, so the runner request token will not be sent to it. ' +
         'It is set by the runner: do not set it in the workflow.'
+    )
+  }
+  // Node's own HTTP debugging prints request headers, the runner's request token among them, before the
+  // runner has seen this step's masks on stdout.
+  if (/(^|,)\s*(https?|http2|\*)\s*(,|$)/i.test(env.NODE_DEBUG ?? '')) {
+    throw new ActionError(
+      "NODE_DEBUG names Node's HTTP module, which would print the runner's request token in the log. Remove " +
+        'NODE_DEBUG from this step; use step debug logging (ACTIONS_STEP_DEBUG) instead.'
     )
   }
   return { url, token }
@@ -153,13 +162,25 @@ export async function githubOidcLogin(inputs: GithubOidcInputs, env: Record<stri
   const ctx = { flow: inputs.flow, loginUrl: inputs.loginUrl, audience: inputs.oidcAudience, username: '' }
   let claims: TrustClaims | undefined
   const token = await withRetries(
-    async n => {
+    async () => {
+      // One time limit for the attempt: the exchange gets what the ID token request left of it.
+      const started = Date.now()
       const idToken = await fetchIdToken(io.get, source, inputs.oidcAudience, timeoutMs, io.mask)
+      const left = timeoutMs - (Date.now() - started)
+      const first = claims === undefined
       claims = trustClaims(idToken)
-      if (n === 1) {
+      if (first) {
+        // Logged once, for the first ID token that arrives, whichever attempt brings it.
         io.info(describeClaims(claims))
         const handler = inputs.tokenHandler ? ` with token handler ${inputs.tokenHandler}` : ''
         io.info(`Exchanging it for a Salesforce token at ${inputs.tokenUrl}${handler}.`)
+      }
+      if (left < 1) {
+        throw new AttemptError(
+          `The attempt spent its whole time limit (request-timeout-seconds: ${inputs.requestTimeoutSeconds}) getting GitHub's ID token.`,
+          'ETIMEDOUT',
+          true
+        )
       }
       const form: Record<string, string> = {
         grant_type: TOKEN_EXCHANGE_GRANT,
@@ -168,7 +189,7 @@ export async function githubOidcLogin(inputs: GithubOidcInputs, env: Record<stri
         client_id: inputs.clientId
       }
       if (inputs.tokenHandler) form.token_handler = inputs.tokenHandler
-      return requestToken(io.post, inputs.tokenUrl, form, timeoutMs, ctx, io.mask)
+      return requestToken(io.post, inputs.tokenUrl, form, left, ctx, io.mask)
     },
     { ...DEFAULT_POLICY, maxAttempts: inputs.maxAttempts },
     io.retry

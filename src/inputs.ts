@@ -47,7 +47,7 @@ export type Inputs = JwtBearerInputs | GithubOidcInputs
 /** Reads one input by its action.yml name; `core.getInput` in the action, a table in tests. */
 export type GetInput = (name: string) => string
 
-export const FLOWS = ['jwt-bearer', 'github-oidc'] as const
+const FLOWS = ['jwt-bearer', 'github-oidc'] as const
 
 const TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:'
 const SUBJECT_TOKEN_TYPES = ['jwt', 'id_token']
@@ -122,7 +122,7 @@ function flowOf(get: GetInput): Inputs['flow'] {
   if (!flow) {
     throw inputError(
       'auth-flow',
-      `must be 'jwt-bearer' or 'github-oidc', not '${text.slice(0, 40)}'`,
+      `must be 'jwt-bearer' or 'github-oidc', not ${shown(text)}`,
       "Use 'jwt-bearer' (a private key) or 'github-oidc' (keyless, GitHub's OIDC token), or remove it for jwt-bearer."
     )
   }
@@ -202,7 +202,7 @@ function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
   if (!SUBJECT_TOKEN_TYPES.includes(type)) {
     throw inputError(
       'subject-token-type',
-      `must be 'jwt' or 'id_token', not '${get('subject-token-type').trim().slice(0, 40)}'`,
+      `must be 'jwt' or 'id_token', not ${shown(get('subject-token-type').trim())}`,
       "Use the type your token exchange handler enables, or remove it for 'jwt'."
     )
   }

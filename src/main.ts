@@ -26,6 +26,12 @@ const io: FlowIo = {
   retry: { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => log.info(message) }
 }
 
+/** Leaves the token for the post step to revoke, with where it came from. */
+function keepForRevocation(inputs: Inputs, token: string): void {
+  core.saveState(STATE.token, token)
+  core.saveState(STATE.loginUrl, inputs.loginUrl)
+}
+
 /** The tail every flow ends in: org guard, outputs, export, revoke state, summary. */
 async function finish(inputs: Inputs, login: Login): Promise<void> {
   const { token } = login
@@ -33,7 +39,7 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
   if (!isOrgAllowed(orgId, inputs.allowedOrgIds)) {
     const timeoutMs = inputs.requestTimeoutSeconds * 1000
     const failed = await revokeToken(postForm, inputs.loginUrl, token.access_token, timeoutMs)
-    if (failed && inputs.revokeToken) core.saveState(STATE.token, token.access_token)
+    if (failed && inputs.revokeToken) keepForRevocation(inputs, token.access_token)
     throw new ActionError(
       `Logged in to org ${orgId || '(unknown: no identity URL in the answer)'} at ${token.instance_url}, which is not in ` +
         `'allowed-org-ids' (${inputs.allowedOrgIds.join(', ')}). ` +
@@ -58,7 +64,7 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
     core.exportVariable(EXPORTED.instanceUrl, token.instance_url)
     core.saveState(STATE.exported, 'true')
   }
-  if (inputs.revokeToken) core.saveState(STATE.token, token.access_token)
+  if (inputs.revokeToken) keepForRevocation(inputs, token.access_token)
   const facts = { ...login, userId, orgId, instanceUrl: token.instance_url, loginUrl: inputs.loginUrl }
   if (inputs.jobSummary && process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(facts)).write()
   log.info(authenticatedLine(facts))

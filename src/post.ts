@@ -23,8 +23,9 @@ export async function cleanup(): Promise<void> {
     return
   }
   core.setSecret(token)
-  // The main step got a token with these same inputs, so they read and resolve as they did there.
-  const { loginUrl, requestTimeoutSeconds } = readInputs(name => core.getInput(name))
+  const inputs = readInputs(name => core.getInput(name))
+  const loginUrl = core.getState(STATE.loginUrl) || inputs.loginUrl
+  const requestTimeoutSeconds = inputs.requestTimeoutSeconds
   const failed = await revokeToken(postForm, loginUrl, token, requestTimeoutSeconds * 1000)
   if (failed) {
     log.warning(

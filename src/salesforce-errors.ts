@@ -1,7 +1,7 @@
 /** Where the failed login was sent, so fixes about hosts and audiences can show what was used. */
 export interface LoginContext {
-  /** The flow that failed; the key-based one when not given. */
-  flow?: 'jwt-bearer' | 'github-oidc'
+  /** The flow that failed: the same words can need another fix in each. */
+  flow: 'jwt-bearer' | 'github-oidc'
   loginUrl: string
   /** The `aud` sent: the assertion's, or the one asked of GitHub. */
   audience: string
@@ -19,10 +19,8 @@ interface Entry {
   fix: (ctx: LoginContext) => string
 }
 
-const flowOf = (ctx: LoginContext): NonNullable<LoginContext['flow']> => ctx.flow ?? 'jwt-bearer'
-
 const used = (ctx: LoginContext): string =>
-  `(login-url ${ctx.loginUrl}, ${flowOf(ctx) === 'github-oidc' ? 'oidc-audience' : 'audience'} ${ctx.audience})`
+  `(login-url ${ctx.loginUrl}, ${ctx.flow === 'github-oidc' ? 'oidc-audience' : 'audience'} ${ctx.audience})`
 
 /** Where a token exchange handler's real reason is, when its answer does not say. */
 const HANDLER_LOG = "The handler's own reason is in the debug log of the handler's Run As user (operation OauthTokenExchangeApexExec)."
@@ -183,7 +181,7 @@ const CATALOGUE: Entry[] = [
 ]
 
 /** What to check when the catalogue does not know the answer. */
-const FALLBACK: Record<NonNullable<LoginContext['flow']>, (ctx: LoginContext) => string> = {
+const FALLBACK: Record<LoginContext['flow'], (ctx: LoginContext) => string> = {
   'jwt-bearer': ctx => `Check 'client-id', 'username', the certificate uploaded to the app and the app's policies ${used(ctx)}.`,
   'github-oidc': ctx =>
     "Check 'client-id', the app's token exchange settings, the handler enabled for the app and the GitHub trust " +
@@ -192,7 +190,7 @@ const FALLBACK: Record<NonNullable<LoginContext['flow']>, (ctx: LoginContext) =>
 
 function findEntry(error: string, description: string, ctx: LoginContext): Entry | undefined {
   const desc = description.toLowerCase()
-  const entries = CATALOGUE.filter(e => e.flow === undefined || e.flow === flowOf(ctx))
+  const entries = CATALOGUE.filter(e => e.flow === undefined || e.flow === ctx.flow)
   return (
     entries.find(
       e => (e.error === undefined || e.error === error) && (e.startsWith ? desc.startsWith(e.description) : desc.includes(e.description))
@@ -211,6 +209,6 @@ export function isKnownRefusal(error: string, description: string, ctx: LoginCon
 export function explainOAuthError(status: number, error: string, description: string, ctx: LoginContext): string {
   const said = `Salesforce refused the login (HTTP ${status}): error "${error}", error_description "${description}".`
   const entry = findEntry(error, description, ctx)
-  const fix = entry ? entry.fix(ctx) : FALLBACK[flowOf(ctx)](ctx)
+  const fix = entry ? entry.fix(ctx) : FALLBACK[ctx.flow](ctx)
   return `${said} ${fix}`
 }

@@ -1,10 +1,12 @@
 /**
  * What the main step hands to the post step (the runner passes it back as STATE_* variables): only facts
- * of the run. The login URL and time limit are not here: the post step reads the same inputs.
+ * of the run. The token goes with the login URL it came from, so it is revoked there and nowhere else,
+ * whatever the inputs evaluate to by the end of the job; the time limit is read from the inputs again.
  */
 export const STATE = {
   isPost: 'isPost',
   token: 'token',
+  loginUrl: 'loginUrl',
   exported: 'exported'
 } as const
 

@@ -14,7 +14,14 @@ export interface SummaryFacts {
   keyless?: TrustClaims
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ')
+/** A value shown as text in a table cell: values come from inputs and servers, so no Markdown or HTML. */
+const cell = (text: string): string =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|]/g, '\\$&')
+    .replace(/\r\n|\r|\n/g, ' ')
 
 const user = (f: SummaryFacts): string =>
   f.username ? `${f.username}${f.userId ? ` (${f.userId})` : ''}` : `${f.userId || 'unknown'} (chosen by the org's trust rules)`

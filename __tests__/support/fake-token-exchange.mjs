@@ -52,7 +52,8 @@ async function verifiedClaims(token, jwksUrl) {
 }
 
 const blank = v => v === undefined || v === null || String(v).trim() === ''
-const text = v => (v === undefined || v === null ? '' : String(v))
+/** A claim as Apex's String.valueOf reads it for the types GitHub sends; '' for anything else (an array). */
+const text = v => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')
 
 /** The rule fields, compared as the Apex handler compares them. */
 export function ruleMatches(rule, claims) {
@@ -60,7 +61,7 @@ export function ruleMatches(rule, claims) {
   if (rule.Repository_Id__c !== text(claims.repository_id)) return false
   if (!blank(rule.Repository__c) && rule.Repository__c.toLowerCase() !== text(claims.repository).toLowerCase()) return false
   if (!blank(rule.Ref__c)) {
-    if (blank(claims.ref)) return false
+    if (claims.ref === undefined || claims.ref === null) return false
     const ref = text(claims.ref)
     if (rule.Ref__c.endsWith('*') ? !ref.startsWith(rule.Ref__c.slice(0, -1)) : ref !== rule.Ref__c) return false
   }
@@ -78,7 +79,8 @@ export function presented(c) {
  * The handler's validateIncomingToken: `{ username }` for the one user the rules choose, or `{ message }`,
  * the custom error message Salesforce returns to the client.
  */
-export async function validateIncomingToken(handler, token, users, nowSeconds = Date.now() / 1000) {
+export async function validateIncomingToken(handler, token, users, at = Date.now() / 1000) {
+  const nowSeconds = Math.floor(at) // Apex's clock: whole seconds
   const claims = await verifiedClaims(token, handler.jwksUrl)
   if (!claims) return { message: "GitHub OIDC token rejected: it could not be verified against GitHub's signing keys." }
   if (claims.iss !== GITHUB_ISSUER) return { message: `GitHub OIDC token rejected: issuer '${text(claims.iss)}' is not ${GITHUB_ISSUER}.` }

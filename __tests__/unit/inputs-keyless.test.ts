@@ -238,13 +238,13 @@ describe('readInputs: subject-token-type and token-handler', () => {
   })
 
   it.each([
-    ['access_token', 'access_token'],
-    ['id-token', 'id-token'],
-    ['urn:ietf:params:oauth:token-type:jwt', 'urn:ietf:params:oauth:token-type:jwt'],
-    [` ${'x'.repeat(60)} `, 'x'.repeat(40)]
-  ])('refuses subject-token-type %j, quoting at most 40 characters', (value, quoted) => {
+    ['access_token', "'access_token'"],
+    ['id-token', "'id-token'"],
+    ['urn:ietf:params:oauth:token-type:jwt', "'urn:ietf:params:oauth:token-type:jwt'"],
+    [` ${'x'.repeat(70)} `, 'a value of 70 characters (not shown)']
+  ])('refuses subject-token-type %j, quoting it only when short and printable', (value, quoted) => {
     expect(refusal({ 'subject-token-type': value })).toBe(
-      `Input 'subject-token-type' must be 'jwt' or 'id_token', not '${quoted}'. Use the type your token exchange handler enables, or remove it for 'jwt'.`
+      `Input 'subject-token-type' must be 'jwt' or 'id_token', not ${quoted}. Use the type your token exchange handler enables, or remove it for 'jwt'.`
     )
   })
 
@@ -286,15 +286,13 @@ describe('readInputs: auth-flow', () => {
   })
 
   it.each([
-    ['oidc', 'oidc'],
-    ['github_oidc', 'github_oidc'],
-    ['jwt', 'jwt'],
-    ['keyless', 'keyless'],
-    [`  ${'y'.repeat(50)} `, 'y'.repeat(40)]
-  ])('refuses %j, quoting at most 40 characters', (value, quoted) => {
-    expect(refusal({ 'auth-flow': value })).toBe(
-      `Input 'auth-flow' must be 'jwt-bearer' or 'github-oidc', not '${quoted}'. ${AUTH_FLOW_FIX}`
-    )
+    ['oidc', "'oidc'"],
+    ['github_oidc', "'github_oidc'"],
+    ['jwt', "'jwt'"],
+    ['keyless', "'keyless'"],
+    [`  ${'y'.repeat(80)} `, 'a value of 80 characters (not shown)']
+  ])('refuses %j, quoting it only when short and printable', (value, quoted) => {
+    expect(refusal({ 'auth-flow': value })).toBe(`Input 'auth-flow' must be 'jwt-bearer' or 'github-oidc', not ${quoted}. ${AUTH_FLOW_FIX}`)
   })
 
   it.each([

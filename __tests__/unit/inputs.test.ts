@@ -163,9 +163,9 @@ describe('plainText: control characters and lengths', () => {
   })
 
   it.each([
-    ['max-attempts', `3\n::warning::FORGED`, 'must be a whole number from 1 to 10, not a 19-character value (not shown)'],
-    ['revoke-token', 'x'.repeat(65), 'must be true or false, not a 65-character value (not shown)'],
-    ['allowed-org-ids', '00D\u0000', 'holds a 4-character value (not shown), which is not a Salesforce org id']
+    ['max-attempts', `3\n::warning::FORGED`, 'must be a whole number from 1 to 10, not a value of 19 characters (not shown)'],
+    ['revoke-token', 'x'.repeat(65), 'must be true or false, not a value of 65 characters (not shown)'],
+    ['allowed-org-ids', '00D\u0000', 'holds a value of 4 characters (not shown), which is not a Salesforce org id']
   ])('%s: a refused value is echoed only when short and printable', (name, value, problem) => {
     expect(thrown(() => readInputs(from({ [name]: value }))).message).toContain(`Input '${name}' ${problem}.`)
   })

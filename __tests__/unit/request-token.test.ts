@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { TransportError, type PostForm } from '../../src/http.js'
 import { AttemptError, JWT_BEARER_GRANT, requestToken } from '../../src/token.js'
 
-const CTX = { loginUrl: 'https://acme.my.salesforce.com', audience: 'https://login.salesforce.com', username: 'ci@acme.example' }
+const CTX = {
+  flow: 'jwt-bearer' as const,
+  loginUrl: 'https://acme.my.salesforce.com',
+  audience: 'https://login.salesforce.com',
+  username: 'ci@acme.example'
+}
 const TOKEN_URL = `${CTX.loginUrl}/services/oauth2/token`
 
 async function failWith(code: string): Promise<AttemptError> {

@@ -98,16 +98,6 @@ describe('explainOAuthError: keyless catalogue', () => {
     )
   })
 
-  it('treats a context without a flow as the key-based flow', () => {
-    const { flow: _flow, ...noFlow } = jwtCtx
-    expect(_flow).toBe('jwt-bearer')
-    for (const description of ["user hasn't approved this consumer", 'token handler not found', 'a brand new refusal']) {
-      expect(explainOAuthError(400, 'invalid_grant', description, noFlow)).toBe(
-        explainOAuthError(400, 'invalid_grant', description, jwtCtx)
-      )
-    }
-  })
-
   it('gives the key-based flow its own fix for an unsupported grant', () => {
     expect(explainOAuthError(400, 'unsupported_grant_type', 'grant type not supported', jwtCtx)).toBe(
       said(400, 'unsupported_grant_type', 'grant type not supported') +

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { explainOAuthError, type LoginContext } from '../../src/salesforce-errors.js'
 
 const ctx: LoginContext = {
+  flow: 'jwt-bearer',
   loginUrl: 'https://acme--uat.sandbox.my.salesforce.com',
   audience: 'https://login.salesforce.com',
   username: 'ci-bot@acme.example.uat'
@@ -145,7 +146,12 @@ describe('explainOAuthError: anything else', () => {
   })
 
   it('uses the context it is given', () => {
-    const other: LoginContext = { loginUrl: 'https://test.salesforce.com', audience: 'https://test.salesforce.com', username: 'u@x' }
+    const other: LoginContext = {
+      flow: 'jwt-bearer',
+      loginUrl: 'https://test.salesforce.com',
+      audience: 'https://test.salesforce.com',
+      username: 'u@x'
+    }
     expect(explainOAuthError(400, 'invalid_grant', 'audience is invalid', other)).toContain(
       'The audience is not the one https://test.salesforce.com expects (login-url https://test.salesforce.com, audience https://test.salesforce.com).'
     )

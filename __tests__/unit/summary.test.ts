@@ -76,7 +76,10 @@ describe('summaryMarkdown', () => {
     ['several pipes', '|a||b|', '\\|a\\|\\|b\\|'],
     ['a newline', 'ci-bot\n@acme.example', 'ci-bot @acme.example'],
     ['several newlines', 'a\n\nb\n', 'a  b '],
-    ['a pipe and a newline', 'a|\nb', 'a\\| b']
+    ['a pipe and a newline', 'a|\nb', 'a\\| b'],
+    ['HTML', '<img src=x onerror=alert(1)>&', '&lt;img src=x onerror=alert(1)&gt;&amp;'],
+    ['Markdown emphasis, code and links', '*a*_b_`c`[d](e)\\', '\\*a\\*\\_b\\_\\`c\\`\\[d\\](e)\\\\'],
+    ['an ordinary username with an underscore', 'ci_bot@acme.example', 'ci\\_bot@acme.example']
   ])('escapes %s in a value so it stays in its cell', (_name, username, shown) => {
     const markdown = summaryMarkdown({ ...FACTS, username, userId: '' })
     expect(rows(markdown)).toHaveLength(5)

@@ -6,6 +6,7 @@ import { explainOAuthError, type LoginContext } from '../../src/salesforce-error
 import { AttemptError, describeBody, interpretTokenResponse, parseIdentity, parseRetryAfter } from '../../src/token.js'
 
 const ctx: LoginContext = {
+  flow: 'jwt-bearer',
   loginUrl: 'https://acme.my.salesforce.com',
   audience: 'https://login.salesforce.com',
   username: 'ci-bot@acme.example'
