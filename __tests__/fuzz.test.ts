@@ -12,6 +12,7 @@ import { assertNoLeaks, rememberSecret, setUp, type Fixture, type Server, type S
 import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
 import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from './support/keys.mjs'
 import { seededRandom, type Random } from './support/random.js'
+import { neutralize } from '../src/sanitize.js'
 import { FORGED, ROOT, runStep } from './support/runner.mjs'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128)
@@ -296,9 +297,17 @@ function redactedInputs(inputs: Record<string, string>): Record<string, string> 
   )
 }
 
-/** Everything a run must satisfy; returns what went wrong, or nothing. `checkLeaks` throws on a leak. */
-function problems(r: StepResult, checkLeaks: (r: StepResult) => void): string[] {
+/**
+ * Everything a run must satisfy; returns what went wrong, or nothing. `checkLeaks` throws on a leak;
+ * `inputs` are the run's own: a refused one is never echoed when it is long.
+ */
+function problems(r: StepResult, checkLeaks: (r: StepResult) => void, inputs: Record<string, string>): string[] {
   const found: string[] = []
+  const refused = /^Input '([^']+)'/.exec(r.errors[0] ?? '')?.[1] ?? ''
+  const value = (inputs[refused] ?? '').trim()
+  if (value.length > 64 && r.errors[0].includes(neutralize(value))) {
+    found.push(`the refused ${value.length}-character '${refused}' is echoed in full`)
+  }
   if (r.code !== 0 && r.code !== 1) found.push(r.code === null ? `did not finish within ${RUN_LIMIT_MS / 1000} s` : `exit code ${r.code}`)
   if (/Unexpected error/.test(r.stdout + r.stderr)) found.push(`Unexpected error: ${r.errors.join(' | ').slice(0, 300)}`)
   if (r.code === 1 && r.errors.length !== 1) found.push(`${r.errors.length} error lines`)
@@ -361,7 +370,7 @@ describe(`fuzz of the bundled action (FUZZ_SEED=${SEED}, ${RUNS} runs)`, () => {
           timeoutMs: RUN_LIMIT_MS
         })
         f.server.faults.length = 0
-        const found = problems(result, res => assertNoLeaks(f.server, res))
+        const found = problems(result, res => assertNoLeaks(f.server, res), c.inputs)
         if (found.length > 0) {
           failures.push(
             `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${c.what.join(', ')}): ${found.join('; ')}\n  inputs: ${JSON.stringify(redactedInputs(c.inputs))}` +
@@ -653,7 +662,11 @@ describe(`keyless fuzz of the bundled action (FUZZ_SEED=${SEED}, ${KEYLESS_RUNS}
         })
         k.github.faults.length = 0
         k.server.faults.length = 0
-        const found = problems(result, res => assertNoLeaks(k.server, res, [...k.github.idTokens, k.github.requestToken, ...c.signed]))
+        const found = problems(
+          result,
+          res => assertNoLeaks(k.server, res, [...k.github.idTokens, k.github.requestToken, ...c.signed]),
+          c.inputs
+        )
         if (/^Input '/.test(result.errors[0] ?? '') && k.github.requests.length + k.server.requests.length !== sent) {
           found.push(`a request was sent before refusing an input: ${result.errors[0].slice(0, 200)}`)
         }
