@@ -1,14 +1,18 @@
 // A seeded fuzz of the bundled action against the fake Salesforce: random mutations of keys,
-// certificates, URLs, identities, whole numbers and org ids, and hostile token-endpoint answers. Every
+// certificates, URLs, identities, whole numbers and org ids, and hostile token-endpoint answers; and a
+// keyless lane against the fake GitHub OIDC service too (its variables, ID tokens and answers). Every
 // run must end with exit code 0 or 1, one clear message, no stack, no forged workflow command and no
 // leaked secret. Replay a failure with FUZZ_SEED=<seed> (and FUZZ_RUN=<run> for that run alone).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
+import { defaultClaims, GITHUB_ISSUER, type OidcFault } from './support/fake-github-oidc.mjs'
 import { sfId } from './support/fake-salesforce.mjs'
-import { assertNoLeaks, rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
+import { assertNoLeaks, rememberSecret, setUp, type Fixture, type Server, type StepResult } from './support/harness.js'
+import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
 import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from './support/keys.mjs'
 import { seededRandom, type Random } from './support/random.js'
+import { neutralize } from '../src/sanitize.js'
 import { FORGED, ROOT, runStep } from './support/runner.mjs'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128)
@@ -144,13 +148,13 @@ function hostileField(r: Random, valid: string): unknown {
   }
 }
 
-function hostileAnswer(r: Random, f: Fixture): NonNullable<Case['answer']> {
-  const token = `${f.server.orgId.slice(0, 15)}!AR${createHash('sha256').update(String(r.next())).digest('base64url')}`
+function hostileAnswer(r: Random, server: Server): NonNullable<Case['answer']> {
+  const token = `${server.orgId.slice(0, 15)}!AR${createHash('sha256').update(String(r.next())).digest('base64url')}`
   rememberSecret(token)
   const fields = {
     access_token: hostileField(r, token),
     instance_url: hostileField(r, 'https://acme.my.salesforce.com'),
-    id: hostileField(r, `https://login.salesforce.com/id/${f.server.orgId}/${sfId('005')}`),
+    id: hostileField(r, `https://login.salesforce.com/id/${server.orgId}/${sfId('005')}`),
     scope: hostileField(r, 'api web'),
     token_type: hostileField(r, 'Bearer'),
     error: hostileField(r, r.pick(['invalid_grant', 'invalid_client_id', 'server_error'])),
@@ -277,7 +281,7 @@ function makeCase(r: Random, f: Fixture, keys: Record<string, () => string>): Ca
     ])()
     what.push('allowed-org-ids')
   }
-  const answer = chosen.has('answer') ? hostileAnswer(r, f) : undefined
+  const answer = chosen.has('answer') ? hostileAnswer(r, f.server) : undefined
   if (answer) what.push(`answer HTTP ${answer.status}`)
   return { what, inputs, answer }
 }
@@ -293,16 +297,24 @@ function redactedInputs(inputs: Record<string, string>): Record<string, string> 
   )
 }
 
-/** Everything a run must satisfy; returns what went wrong, or nothing. */
-function problems(r: StepResult, f: Fixture): string[] {
+/**
+ * Everything a run must satisfy; returns what went wrong, or nothing. `checkLeaks` throws on a leak;
+ * `inputs` are the run's own: a refused one is never echoed when it is long.
+ */
+function problems(r: StepResult, checkLeaks: (r: StepResult) => void, inputs: Record<string, string>): string[] {
   const found: string[] = []
+  const refused = /^Input '([^']+)'/.exec(r.errors[0] ?? '')?.[1] ?? ''
+  const value = (inputs[refused] ?? '').trim()
+  if (value.length > 64 && r.errors[0].includes(neutralize(value))) {
+    found.push(`the refused ${value.length}-character '${refused}' is echoed in full`)
+  }
   if (r.code !== 0 && r.code !== 1) found.push(r.code === null ? `did not finish within ${RUN_LIMIT_MS / 1000} s` : `exit code ${r.code}`)
   if (/Unexpected error/.test(r.stdout + r.stderr)) found.push(`Unexpected error: ${r.errors.join(' | ').slice(0, 300)}`)
   if (r.code === 1 && r.errors.length !== 1) found.push(`${r.errors.length} error lines`)
   if (r.code === 0 && !r.outputs.access_token) found.push('success without an access token')
   if (r.stderr.trim() !== '') found.push(`stderr: ${r.stderr.slice(0, 300)}`)
   try {
-    assertNoLeaks(f.server, r)
+    checkLeaks(r)
   } catch (err) {
     found.push(
       String((err as Error).message)
@@ -358,10 +370,323 @@ describe(`fuzz of the bundled action (FUZZ_SEED=${SEED}, ${RUNS} runs)`, () => {
           timeoutMs: RUN_LIMIT_MS
         })
         f.server.faults.length = 0
-        const found = problems(result, f)
+        const found = problems(result, res => assertNoLeaks(f.server, res), c.inputs)
         if (found.length > 0) {
           failures.push(
             `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${c.what.join(', ')}): ${found.join('; ')}\n  inputs: ${JSON.stringify(redactedInputs(c.inputs))}` +
+              (c.answer ? `\n  answer: HTTP ${c.answer.status} ${JSON.stringify(c.answer.body.slice(0, 300))}` : '')
+          )
+        }
+      }
+    }
+    await Promise.all(lanes.map((_, n) => lane(n)))
+    expect(failures).toEqual([])
+  }, 300_000)
+})
+
+// The keyless lane: the same checks for 'auth-flow: github-oidc', where the runner's ID token variables and
+// GitHub's token service are inputs too. Replay a failure the same way (FUZZ_RUN replays that run of both lanes).
+const KEYLESS_RUNS = Number(process.env.FUZZ_KEYLESS_RUNS ?? 120)
+
+/** A JWT-shaped run in a report: the signed ID tokens a case used are shown by their claims instead. */
+const hideJwts = (text: string): string => text.replace(/[\w-]{16,}\.[\w-]{16,}\.[\w-]{16,}/g, '<ID token>')
+
+/** `length` characters of base64url noise from the seeded source. */
+function noise(r: Random, length: number): string {
+  let text = ''
+  while (text.length < length) text += createHash('sha512').update(String(r.next())).digest('base64url')
+  return text.slice(0, length)
+}
+
+interface KeylessCase {
+  what: string[]
+  inputs: Record<string, string>
+  /** The runner's ID token variables; a missing one is left out. */
+  env: Record<string, string>
+  /** A scripted answer of GitHub's token service. */
+  github?: OidcFault
+  /** The claims of the signed ID tokens the case hands out, for a failure report. */
+  claims: Record<string, unknown>[]
+  /** Those tokens: secrets the leak check looks for. */
+  signed: string[]
+  answer?: Case['answer']
+}
+
+/** Claims as GitHub issues them for acme/app at main, for the org's own URL: the trust rule matches. */
+function githubClaims(r: Random, audience: string): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000)
+  return { jti: String(r.int(1e9)), ...defaultClaims(), aud: audience, iss: GITHUB_ISSUER, nbf: now - 5, iat: now - 5, exp: now + 300 }
+}
+
+/** An ID token signed by the fake GitHub (so the org verifies it) with one to three hostile claims. */
+function hostileIdToken(r: Random, k: KeylessFixture, c: KeylessCase): string {
+  const claims = githubClaims(r, k.server.url)
+  // environment, actor and workflow are not in the trust rule: a hostile one still logs in.
+  const fields = [
+    'environment',
+    'environment',
+    'actor',
+    'workflow',
+    'repository',
+    'repository_id',
+    'ref',
+    'aud',
+    'sub',
+    'iss',
+    'exp',
+    'nbf'
+  ]
+  for (let n = 1 + r.int(3); n > 0; n--) {
+    const field = r.pick(fields)
+    const value = hostileField(r, String(claims[field] ?? 'production'))
+    claims[field] = value === undefined ? undefined : r.chance(0.5) ? `${String(value)}${r.pick(HOSTILE)}` : value
+  }
+  const header = r.chance(0.15) ? r.pick([{ alg: 'none' }, { alg: 'HS256' }, { kid: 'other' }, { typ: `JWT${r.pick(HOSTILE)}` }]) : {}
+  const token = k.github.sign(claims, header)
+  c.claims.push(claims)
+  c.signed.push(token)
+  return token
+}
+
+/**
+ * What GitHub's token service answers: most often a well-formed answer whose signed ID token carries
+ * hostile claims (so the org verifies it, and some log in), else odd values, bodies, statuses and headers.
+ */
+function hostileGithubAnswer(r: Random, k: KeylessFixture, c: KeylessCase): OidcFault {
+  if (r.chance(0.05)) {
+    c.inputs['request-timeout-seconds'] = '1'
+    return r.pick<OidcFault>([{ reset: true }, { hang: true }])
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
+  if (r.chance(0.45)) return { raw: { status: 200, headers, body: JSON.stringify({ count: 1, value: hostileIdToken(r, k, c) }) } }
+  const valid = (): string => {
+    const token = k.github.sign(githubClaims(r, k.server.url))
+    c.signed.push(token)
+    return token
+  }
+  const value = r.pick<() => unknown>([
+    () => hostileIdToken(r, k, c),
+    () => mutateText(r, valid()),
+    () => `${valid()}${r.pick(HOSTILE)}`,
+    () => r.pick(HOSTILE),
+    () => r.pick([42, null, true, [], { a: 1 }, '', 'a.b.c']),
+    // Noise, not a repeated letter: the org keeps every subject token as a secret for later runs' leak checks.
+    () => `eyJhbGciOiJSUzI1NiJ9.${noise(r, r.pick([10_001, 200_000]))}.sig`,
+    () => undefined
+  ])()
+  const json = JSON.stringify({ count: 1, value, ...(r.chance(0.2) ? { message: r.pick(HOSTILE) } : {}) })
+  const body = r.pick([
+    () => json,
+    () => json,
+    () => json.slice(0, r.int(json.length)),
+    () => `<!DOCTYPE html><html><body>${r.pick(HOSTILE)} ##[error]${FORGED} <p>${'Unicorn! '.repeat(r.int(50))}</p></body></html>`,
+    () => `{"value":"${valid()}","pad":"${'x'.repeat(1024 * 1024 + r.int(1024 * 1024))}"}`,
+    () => r.pick(['', 'null', '[]', '42', '"x"', '{', '{}', '{"value":{}}']),
+    () => mutateText(r, json)
+  ])()
+  if (r.chance(0.4)) headers['content-type'] = r.pick(['text/html', 'text/plain', `application/json; ${r.pick(HEADER_SAFE)}`])
+  if (r.chance(0.3)) headers['retry-after'] = r.pick(['1', '0', '-5', '99999', r.pick(HEADER_SAFE)])
+  if (r.chance(0.3)) {
+    headers.location = r.pick(['https://evil.example/x', `https://token.actions.githubusercontent.com/##[warning]${FORGED}`, '::::'])
+  }
+  const status = r.pick([200, 200, 200, 400, 401, 403, 404, 429, 500, 502, 503, 504, 301, 302, 307, 204, 418])
+  return { raw: { status, headers, body, truncateAfter: r.chance(0.1) ? r.int(body.length) : undefined } }
+}
+
+/** The inputs, runner variables and answers of one keyless run: a working login with parts mutated. */
+function makeKeylessCase(r: Random, k: KeylessFixture): KeylessCase {
+  const c: KeylessCase = {
+    what: [],
+    inputs: { 'max-attempts': '1', 'request-timeout-seconds': '10' },
+    env: k.github.env(),
+    claims: [],
+    signed: []
+  }
+  const parts = [
+    'flow',
+    'url',
+    'oidc-audience',
+    'handler',
+    'type',
+    'refused',
+    'identity',
+    'number',
+    'env',
+    'github',
+    'github',
+    'github',
+    'github',
+    'answer',
+    'answer'
+  ] as const
+  const chosen = new Set<(typeof parts)[number]>([r.pick(parts)])
+  while (r.chance(0.3)) chosen.add(r.pick(parts))
+  // A retried attempt may wait out a backoff: numbers are fuzzed only where no attempt fails for a moment.
+  if (chosen.has('number')) for (const p of ['url', 'env', 'github', 'answer'] as const) chosen.delete(p)
+  const url = k.server.url
+
+  if (chosen.has('flow')) {
+    c.inputs['auth-flow'] = r.pick([
+      () => mutateText(r, 'github-oidc'),
+      () => r.pick(['GitHub-OIDC', ' github-oidc ', 'GITHUB-OIDC', 'github_oidc', 'oidc', 'jwt-bearer', '', 'github-oidc\n'])
+    ])()
+    c.what.push('auth-flow')
+  }
+  if (chosen.has('url')) {
+    c.inputs['login-url'] = r.pick([
+      () => mutateText(r, url),
+      () => `${url}${r.pick(['/', '/services/oauth2/token', '//', '/x', '/?a=b', '/#x'])}`,
+      () => `http://localhost:${k.server.port}`,
+      () =>
+        r.pick([
+          'https://acme.my.salesforce.com',
+          'https://acme--uat.sandbox.my.salesforce.com',
+          'https://acme.develop.my.salesforce.com',
+          'https://acme.my.salesforce.mil',
+          'https://acme.my.sfcrmproducts.cn',
+          'https://ACME.MY.SALESFORCE.COM.',
+          'https://acme.my.salesforce.com:8443',
+          'https://login.salesforce.com',
+          'https://test.salesforce.com',
+          'https://acme.my.site.com',
+          'https://acme.lightning.force.com',
+          'https://acme--uat.sandbox.lightning.force.com'
+        ]),
+      () => mutateText(r, 'https://acme--uat.sandbox.my.salesforce.com'),
+      () =>
+        r.pick([
+          'http://acme.my.salesforce.com',
+          'https://u:p@acme.my.salesforce.com',
+          'https://acme.my.salesforce.com.evil.example',
+          'not a url',
+          ''
+        ])
+    ])()
+    c.what.push('login-url')
+  }
+  if (chosen.has('oidc-audience')) {
+    c.inputs['oidc-audience'] = r.pick([
+      () => mutateText(r, r.pick([url, 'https://acme.my.salesforce.com', 'https://acme.my.salesforce.com/github'])),
+      () =>
+        r.pick(['production', 'sandbox', 'http://acme.my.salesforce.com', `https://x/${'a'.repeat(300)}`, 'https://a b', r.pick(HOSTILE)])
+    ])()
+    c.what.push('oidc-audience')
+  }
+  if (chosen.has('handler')) {
+    c.inputs['token-handler'] = r.pick([
+      () => mutateText(r, 'GitHubActionsTokenExchangeHandler'),
+      () => r.pick(['GitHubActionsTokenExchangeHandler', 'Other_Handler', 'A'.repeat(80), 'A'.repeat(81), '1Handler', r.pick(HOSTILE)])
+    ])()
+    c.what.push('token-handler')
+  }
+  if (chosen.has('type')) {
+    c.inputs['subject-token-type'] = r.pick([
+      () => mutateText(r, r.pick(['jwt', 'id_token'])),
+      () => r.pick(['JWT', ' ID_TOKEN ', 'saml2', 'access_token', 'urn:ietf:params:oauth:token-type:jwt', r.pick(HOSTILE)])
+    ])()
+    c.what.push('subject-token-type')
+  }
+  if (chosen.has('refused')) {
+    const name = r.pick(['username', 'private-key', 'private-key-file', 'private-key-passphrase', 'certificate', 'audience'])
+    const secret = `-----BEGIN PRIVATE KEY-----\n${createHash('sha512').update(String(r.next())).digest('base64')}\n-----END PRIVATE KEY-----`
+    if (/private-key$|passphrase/.test(name)) rememberSecret(secret)
+    c.inputs[name] = r.pick([() => (/private-key$|passphrase/.test(name) ? secret : mutateText(r, 'production')), () => r.pick(HOSTILE)])()
+    c.what.push(name)
+  }
+  if (chosen.has('identity')) {
+    c.inputs['client-id'] = r.pick([() => mutateText(r, k.clientId), () => 'x'.repeat(r.pick([255, 256, 10_000])), () => r.pick(HOSTILE)])()
+    c.what.push('client-id')
+  }
+  if (chosen.has('number')) {
+    const name = r.pick(['max-attempts', 'request-timeout-seconds'])
+    c.inputs[name] = r.pick([
+      () => mutateText(r, r.pick(['3', '1', '10', '30'])),
+      () => r.pick(['0', '-1', '11', '301', '1e3', '0x10', '٣', ' 5 ', '99999999999999999999', '3.0', ''])
+    ])()
+    c.what.push(name)
+  }
+  if (chosen.has('env')) {
+    const name = r.pick(['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'] as const)
+    const port = new URL(k.github.url).port
+    const value = r.pick<() => string | undefined>([
+      () => undefined,
+      () => '',
+      () => mutateText(r, c.env[name]),
+      () => r.pick(HOSTILE),
+      () =>
+        name === 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+          ? r.pick(['x'.repeat(10_000), 'é', ' '])
+          : r.pick([
+              'not a url',
+              'ftp://x',
+              `https://127.0.0.1:${port}/_apis/oidc/token?api-version=2.0`,
+              `http://127.0.0.1:1/_apis/oidc/token?api-version=2.0`,
+              'http://evil.example/token?api-version=2.0',
+              'https://token.actions.githubusercontent.com/_apis/oidc/token?api-version=2.0',
+              `${k.github.url}/_apis/oidc/token`,
+              `${k.github.requestUrl}&audience=${FORGED}`,
+              `${k.github.requestUrl}#x`
+            ])
+    ])()
+    if (value === undefined) delete c.env[name]
+    else c.env[name] = value
+    c.what.push(value === undefined ? `no ${name}` : name)
+  }
+  if (chosen.has('github')) {
+    c.github = hostileGithubAnswer(r, k, c)
+    c.what.push(`GitHub ${'raw' in c.github ? `HTTP ${c.github.raw.status}` : Object.keys(c.github)[0]}`)
+  }
+  if (chosen.has('answer')) {
+    c.answer = hostileAnswer(r, k.server)
+    c.what.push(`answer HTTP ${c.answer.status}`)
+  }
+  return c
+}
+
+describe(`keyless fuzz of the bundled action (FUZZ_SEED=${SEED}, ${KEYLESS_RUNS} runs)`, () => {
+  const lanes: KeylessFixture[] = []
+  beforeAll(async () => {
+    for (let i = 0; i < LANES; i++) lanes.push(await setUpKeyless())
+  }, 60_000)
+  afterAll(() => Promise.all(lanes.map(k => k.close())))
+
+  it(`${KEYLESS_RUNS} runs end cleanly, and every refused input is refused before any request`, async () => {
+    const failures: string[] = []
+    const runs = ONLY === undefined ? [...Array(KEYLESS_RUNS).keys()] : [ONLY]
+    const lane = async (n: number): Promise<void> => {
+      const k = lanes[n]
+      for (const run of runs.filter((_, i) => i % LANES === n)) {
+        const r = seededRandom(SEED * 1_000_003 + 500_000 + run)
+        const c = makeKeylessCase(r, k)
+        k.github.faults.length = 0
+        k.server.faults.length = 0
+        if (c.github) k.github.fault(c.github)
+        if (c.answer) k.server.fault({ raw: c.answer })
+        const sent = k.github.requests.length + k.server.requests.length
+        const result = await runStep({
+          inputs: { 'auth-flow': 'github-oidc', 'client-id': k.clientId, 'login-url': k.server.url, ...c.inputs },
+          env: { NODE_OPTIONS: LOOPBACK, ...c.env },
+          timeoutMs: RUN_LIMIT_MS
+        })
+        k.github.faults.length = 0
+        k.server.faults.length = 0
+        const found = problems(
+          result,
+          res => assertNoLeaks(k.server, res, [...k.github.idTokens, k.github.requestToken, ...c.signed]),
+          c.inputs
+        )
+        if (/^Input '/.test(result.errors[0] ?? '') && k.github.requests.length + k.server.requests.length !== sent) {
+          found.push(`a request was sent before refusing an input: ${result.errors[0].slice(0, 200)}`)
+        }
+        if (found.length > 0) {
+          const env = Object.entries(c.env).map(([name, v]) =>
+            name.endsWith('TOKEN') ? `${name}=<${v.length} chars>` : `${name}=${JSON.stringify(v.slice(0, 200))}`
+          )
+          failures.push(
+            `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (keyless: ${c.what.join(', ')}): ${found.join('; ')}\n  inputs: ${JSON.stringify(redactedInputs(c.inputs))}` +
+              `\n  env: ${env.join(' ')}` +
+              (c.github ? `\n  GitHub: ${hideJwts(JSON.stringify(c.github)).slice(0, 400)}` : '') +
+              (c.claims.length > 0 ? `\n  signed claims: ${JSON.stringify(c.claims).slice(0, 600)}` : '') +
               (c.answer ? `\n  answer: HTTP ${c.answer.status} ${JSON.stringify(c.answer.body.slice(0, 300))}` : '')
           )
         }

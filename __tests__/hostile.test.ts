@@ -57,6 +57,30 @@ describe('values from inputs cannot forge a workflow command', () => {
   })
 })
 
+describe('a long refused value is named, not echoed', () => {
+  // A long value in the wrong input may be a secret pasted there: it is refused without quoting it.
+  it.each([
+    ['login-url', `https://${'x'.repeat(86)}:99999`, /^Input 'login-url' is not a URL \(a 100-character value \(not shown\)\)/],
+    ['audience', 'production'.repeat(10), /^Input 'audience' is neither 'production', 'sandbox' nor a URL \(a 100-character value/]
+  ])('%s', async (name, value, message) => {
+    const r = await refusedBeforeAnyRequest({ [name]: value }, message)
+    expect(r.visible).not.toContain(value.slice(0, 65))
+  })
+
+  it('oidc-audience, in the keyless flow', async () => {
+    const k = await setUpKeyless()
+    try {
+      const value = `${'s3cr3t'.repeat(500)}`
+      const r = await k.step({ 'oidc-audience': value })
+      expect(r.errors).toEqual([expect.stringMatching(/^Input 'oidc-audience' is not a URL \(a 3000-character value \(not shown\)\)/)])
+      expect(r.visible).not.toContain(value.slice(0, 65))
+      expect(k.github.requests).toEqual([])
+    } finally {
+      await k.close()
+    }
+  })
+})
+
 describe('token answers are data: checked before any of it is logged or output', () => {
   const token = (): string => {
     const t = `${f.server.orgId.slice(0, 15)}!ARhostile${Math.random().toString(36).slice(2)}0123456789abcdef`

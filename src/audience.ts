@@ -44,7 +44,7 @@ function parseUrl(input: string, value: string, fix: string): URL {
   try {
     url = new URL(value)
   } catch {
-    // Echoed only without '@': an unparseable URL may still carry user:password.
+    // Echoed only without '@' (an unparseable URL may still carry user:password), and short and printable.
     throw inputError(input, value.includes('@') ? 'is not a URL' : `is not a URL (${shown(value)})`, fix)
   }
   if (url.username || url.password || url.search || url.hash) {
@@ -71,7 +71,7 @@ export function parseAudience(value: string): string | undefined {
     "Use 'production', 'sandbox', or an https URL such as https://login.salesforce.com, " +
     'https://test.salesforce.com or your Experience Cloud site URL.'
   if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) {
-    throw inputError('audience', `is neither 'production', 'sandbox' nor a URL ('${text}')`, fix)
+    throw inputError('audience', `is neither 'production', 'sandbox' nor a URL (${shown(text)})`, fix)
   }
   const url = parseUrl('audience', text, fix)
   if (url.protocol !== 'https:') throw inputError('audience', `must be an https URL, not ${url.protocol}//`, fix)

@@ -12,7 +12,11 @@ export interface OidcRequest {
   headers: IncomingHttpHeaders
   audience: string | null
 }
-export type OidcFault = { status: number; body?: unknown } | { reset: true } | { hang: true }
+export type OidcFault =
+  | { status: number; body?: unknown }
+  | { reset: true }
+  | { hang: true }
+  | { raw: { status: number; headers?: Record<string, string>; body: string; truncateAfter?: number } }
 
 export interface FakeGitHubOidc {
   url: string

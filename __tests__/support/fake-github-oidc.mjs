@@ -66,7 +66,10 @@ export async function startFakeGitHubOidc(options = {}) {
     env() {
       return { ACTIONS_ID_TOKEN_REQUEST_URL: service.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: service.requestToken }
     },
-    /** Queues answers for the next token requests: { status, body? }, { reset: true } or { hang: true }. */
+    /**
+     * Queues answers for the next token requests: { status, body? }, { reset: true }, { hang: true }, or
+     * { raw: { status, headers, body, truncateAfter? } } (sent as given; cut off after truncateAfter characters).
+     */
     fault(...answers) {
       service.faults.push(...answers)
     },
@@ -142,6 +145,12 @@ export async function startFakeGitHubOidc(options = {}) {
     const fault = service.faults.shift()
     if (fault?.reset) return req.socket.destroy()
     if (fault?.hang) return undefined
+    if (fault?.raw) {
+      res.writeHead(fault.raw.status, fault.raw.headers ?? {})
+      if (fault.raw.truncateAfter === undefined) return res.end(fault.raw.body ?? '')
+      res.write(fault.raw.body.slice(0, fault.raw.truncateAfter))
+      return req.socket.destroy()
+    }
     if (fault?.status) return send(res, fault.status, fault.body ?? { message: 'scripted' })
     // Without an audience GitHub uses the owner's URL: the action must always ask for one.
     const audience = record.audience ?? `https://github.com/${service.claims.repository_owner}`

@@ -145,7 +145,8 @@ export function forgedCommands(result) {
   const forged = []
   for (const line of `${result.stdout}\n${result.stderr}`.split(/\r\n|\r|\n/)) {
     if (/^[\s\u0085]*::/.test(line)) {
-      const own = /^::([a-z-]+)::(.*)$/.exec(line)
+      // The runner splits lines at CR and LF only: a U+2028 in a command's data is data.
+      const own = /^::([a-z-]+)::(.*)$/s.exec(line)
       const data = own ? unescapeData(own[2]) : ''
       // eslint-disable-next-line no-control-regex -- control characters are what it looks for
       const clean = !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|##\[/.test(data) && !data.startsWith(FORGED)
