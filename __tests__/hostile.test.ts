@@ -60,8 +60,8 @@ describe('values from inputs cannot forge a workflow command', () => {
 describe('a long refused value is named, not echoed', () => {
   // A long value in the wrong input may be a secret pasted there: it is refused without quoting it.
   it.each([
-    ['login-url', `https://${'x'.repeat(86)}:99999`, /^Input 'login-url' is not a URL \(a 100-character value \(not shown\)\)/],
-    ['audience', 'production'.repeat(10), /^Input 'audience' is neither 'production', 'sandbox' nor a URL \(a 100-character value/]
+    ['login-url', `https://${'x'.repeat(86)}:99999`, /^Input 'login-url' is not a URL \(a value of 100 characters \(not shown\)\)/],
+    ['audience', 'production'.repeat(10), /^Input 'audience' is neither 'production', 'sandbox' nor a URL \(a value of 100 characters/]
   ])('%s', async (name, value, message) => {
     const r = await refusedBeforeAnyRequest({ [name]: value }, message)
     expect(r.visible).not.toContain(value.slice(0, 65))
@@ -72,7 +72,7 @@ describe('a long refused value is named, not echoed', () => {
     try {
       const value = `${'s3cr3t'.repeat(500)}`
       const r = await k.step({ 'oidc-audience': value })
-      expect(r.errors).toEqual([expect.stringMatching(/^Input 'oidc-audience' is not a URL \(a 3000-character value \(not shown\)\)/)])
+      expect(r.errors).toEqual([expect.stringMatching(/^Input 'oidc-audience' is not a URL \(a value of 3000 characters \(not shown\)\)/)])
       expect(r.visible).not.toContain(value.slice(0, 65))
       expect(k.github.requests).toEqual([])
     } finally {

@@ -225,6 +225,13 @@ describe("GitHub's refusals", () => {
     expect([k.github.requests.length, k.server.requests.length]).toEqual([g, s])
   })
 
+  it('refuses a request token no runner would set (it could not go in a header), before any request', async () => {
+    const [g, s] = [k.github.requests.length, k.server.requests.length]
+    const r = await k.step({}, { env: { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'two words' } })
+    expect(expectFailure(r)).toMatch(/^ACTIONS_ID_TOKEN_REQUEST_TOKEN holds characters no request token has/)
+    expect([k.github.requests.length, k.server.requests.length]).toEqual([g, s])
+  })
+
   it('does not retry a 4xx from GitHub, and says why it usually happens', async () => {
     k.github.fault({ status: 403, body: { message: 'Forbidden' } })
     const { r, github, exchanges: sent } = await observed({ 'max-attempts': '3' })

@@ -48,7 +48,7 @@ function parseUrl(input: string, value: string, fix: string): URL {
     throw inputError(input, value.includes('@') ? 'is not a URL' : `is not a URL (${shown(value)})`, fix)
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw inputError(input, `must not carry credentials, a query or a fragment ('${url.origin}...')`, fix)
+    throw inputError(input, `must not carry credentials, a query or a fragment (${shown(`${url.origin}...`)})`, fix)
   }
   return url
 }
@@ -90,21 +90,21 @@ export function parseLoginUrl(value: string): string | undefined {
   const url = parseUrl('login-url', text, fix)
   const local = LOCAL_HOSTS.includes(url.hostname)
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
-    throw inputError('login-url', `must be an https URL, not ${url.protocol}// ('${url.origin}')`, fix)
+    throw inputError('login-url', `must be an https URL, not ${url.protocol}// (${shown(url.origin)})`, fix)
   }
   // Every Lightning Experience host (acme, acme--uat.sandbox, acme-dev-ed.develop, ...) has a My Domain twin.
   const lightning = /^(?:(.+)\.)?lightning\.force\.com$/.exec(url.hostname.toLowerCase().replace(/\.$/, ''))
   if (lightning) {
     throw inputError(
       'login-url',
-      `is a Lightning Experience address ('${url.hostname}'), not a login host`,
+      `is a Lightning Experience address (${shown(url.hostname)}), not a login host`,
       `Use the My Domain URL, ${lightning[1] ? `https://${lightning[1]}.my.salesforce.com` : 'https://yourdomain.my.salesforce.com'}.`
     )
   }
   if (!local && !isSalesforceHost(url.hostname)) {
     throw inputError(
       'login-url',
-      `is not a Salesforce host ('${url.hostname}'); the signed assertion is only ever sent to ` +
+      `is not a Salesforce host (${shown(url.hostname)}); the signed assertion is only ever sent to ` +
         SALESFORCE_DOMAINS.join(', ') +
         ' or their subdomains',
       fix
@@ -125,9 +125,10 @@ export function parseMyDomainUrl(value: string): string {
   const url = new URL(loginUrl)
   const fix = "Use the org's My Domain URL (Setup > My Domain), e.g. https://acme.my.salesforce.com."
   if (!LOCAL_HOSTS.includes(url.hostname) && !MY_DOMAIN.test(url.hostname)) {
-    throw inputError('login-url', `must be a My Domain URL with 'auth-flow: github-oidc', not '${url.hostname}'`, fix)
+    throw inputError('login-url', `must be a My Domain URL with 'auth-flow: github-oidc', not ${shown(url.hostname)}`, fix)
   }
-  if (loginUrl !== url.origin) throw inputError('login-url', `must be the My Domain origin, without a path ('${url.origin}/...')`, fix)
+  if (loginUrl !== url.origin)
+    throw inputError('login-url', `must be the My Domain origin, without a path (${shown(`${url.origin}/...`)})`, fix)
   return loginUrl
 }
 

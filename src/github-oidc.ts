@@ -46,6 +46,12 @@ export function idTokenSource(env: Record<string, string | undefined>): IdTokenS
         'It is set by the runner: do not set it in the workflow.'
     )
   }
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new ActionError(
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN holds characters no request token has, so it cannot be sent. It is set by ' +
+        'the runner: do not set it in the workflow.'
+    )
+  }
   // Node's own HTTP debugging prints request headers, the runner's request token among them, before the
   // runner has seen this step's masks on stdout.
   if (/(^|,)\s*(https?|http2|\*)\s*(,|$)/i.test(env.NODE_DEBUG ?? '')) {
