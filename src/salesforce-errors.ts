@@ -22,6 +22,9 @@ interface Entry {
 const used = (ctx: LoginContext): string =>
   `(login-url ${ctx.loginUrl}, ${ctx.flow === 'github-oidc' ? 'oidc-audience' : 'audience'} ${ctx.audience})`
 
+/** The user in a fix: by name, or (keyless) as the one the trust rules chose. */
+const who = (ctx: LoginContext): string => ctx.username || "that the org's trust rules chose"
+
 /** Where a token exchange handler's real reason is, when its answer does not say. */
 const HANDLER_LOG = "The handler's own reason is in the debug log of the handler's Run As user (operation OauthTokenExchangeApexExec)."
 
@@ -153,16 +156,14 @@ const CATALOGUE: Entry[] = [
       `'login-url' (https://yourdomain.my.salesforce.com) rather than login or test.salesforce.com ${used(ctx)}.`
   },
   {
-    flow: 'jwt-bearer',
     description: 'login rate exceeded',
     fix: ctx =>
-      `The user ${ctx.username} has logged in too often (Salesforce allows about 3,600 logins per user per ` +
+      `The user ${who(ctx)} has logged in too often (Salesforce allows about 3,600 logins per user per ` +
       'hour). Authenticate once per job and reuse the token; wait before re-running.'
   },
   {
-    flow: 'jwt-bearer',
     description: 'inactive user',
-    fix: ctx => `The user ${ctx.username} is deactivated or frozen. Reactivate the user or use another integration user.`
+    fix: ctx => `The user ${who(ctx)} is deactivated or frozen. Reactivate the user or use another integration user.`
   },
   {
     description: 'ip restricted',

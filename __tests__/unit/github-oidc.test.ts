@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { TrustClaims } from '../../src/flow.js'
-import { describeClaims, idTokenSource, idTokenUrl, interpretIdTokenResponse, trustClaims } from '../../src/github-oidc.js'
+import { debugsHttp, describeClaims, idTokenSource, idTokenUrl, interpretIdTokenResponse, trustClaims } from '../../src/github-oidc.js'
 import type { HttpResponse } from '../../src/http.js'
 import { AttemptError } from '../../src/token.js'
 import { thrown } from './fixtures.js'
@@ -317,5 +317,27 @@ describe('describeClaims', () => {
     ).toBe(
       "GitHub's OIDC token: repository acme/app, repository id 1, ref refs/heads/main, environment (none), audience https://a.example."
     )
+  })
+})
+
+describe('debugsHttp: NODE_DEBUG read as Node reads it', () => {
+  it.each([
+    ['http', true],
+    ['HTTP', true],
+    ['https', true],
+    ['http2', true],
+    ['net, http', true],
+    ['*', true],
+    ['http*', true],
+    ['ht*', true],
+    ['h*p', true],
+    ['*2', true],
+    ['', false],
+    ['net,tls', false],
+    ['httpx', false],
+    ['fs,module', false],
+    ['h.tp', false]
+  ])('%j -> %s', (value, expected) => {
+    expect(debugsHttp(value)).toBe(expected)
   })
 })

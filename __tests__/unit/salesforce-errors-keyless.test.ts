@@ -122,12 +122,24 @@ describe('explainOAuthError: keyless catalogue', () => {
     ['invalid_grant', 'invalid assertion'],
     ['invalid_grant', 'audience is invalid'],
     ['invalid_grant', 'expired authorization code'],
-    ['invalid_app_access', 'user is not admin approved to access this app'],
-    ['invalid_grant', 'login rate exceeded'],
-    ['invalid_grant', 'authentication failure: inactive user']
+    ['invalid_app_access', 'user is not admin approved to access this app']
   ])('does not give the keyless flow the key-based fix for %s "%s"', (error, description) => {
     expect(explainOAuthError(400, error, description, ctx)).toBe(said(400, error, description) + FIX.fallback)
     expect(isKnownRefusal(error, description, ctx)).toBe(false)
+  })
+
+  it.each([
+    [
+      'login rate exceeded',
+      "The user that the org's trust rules chose has logged in too often (Salesforce allows about 3,600 logins per user per " +
+        'hour). Authenticate once per job and reuse the token; wait before re-running.'
+    ],
+    [
+      'authentication failure: inactive user',
+      "The user that the org's trust rules chose is deactivated or frozen. Reactivate the user or use another integration user."
+    ]
+  ])('explains "%s" for the user the rules chose, who has no name here', (description, fix) => {
+    expect(explainOAuthError(400, 'invalid_grant', description, ctx)).toBe(said(400, 'invalid_grant', description) + fix)
   })
 })
 
