@@ -290,6 +290,27 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
     expect(message).toContain('Setup > Token Exchange Handlers')
   })
 
+  it('token handler not found: a handler that exists but is not enabled for this app', async () => {
+    const other = k.server.addTokenExchangeHandler({ developerName: 'OtherHandler', jwksUrl: k.github.jwksUrl, rules: [k.rule] })
+    try {
+      expect(await refused({ 'token-handler': 'OtherHandler' })).toContain('error_description "token handler not found".')
+    } finally {
+      k.server.handlers.splice(k.server.handlers.indexOf(other), 1)
+    }
+  })
+
+  it('a subject token over 10,000 characters', async () => {
+    const claims = {
+      ...defaultClaims(),
+      iss: 'https://token.actions.githubusercontent.com',
+      aud: k.server.url,
+      exp: 2e9,
+      pad: 'x'.repeat(8_000)
+    }
+    k.github.fault({ status: 200, body: { value: k.github.sign(claims) } })
+    expect(await refused()).toContain('error_description "subject_token is too long".')
+  })
+
   it('token exchange not enabled on the app', async () => {
     k.server.apps.get(k.clientId)!.tokenExchange = false
     try {
@@ -377,6 +398,7 @@ describe('inputs of the keyless flow', () => {
       "Input 'login-url' must be a My Domain URL with 'auth-flow: github-oidc', not 'login.salesforce.com'."
     ],
     ['login-url', 'https://acme.my.salesforce.com/services', "Input 'login-url' must be the My Domain origin, without a path"],
+    ['login-url', 'https://acme.my.sales\tforce.com', "Input 'login-url' holds a control character (\\t at character 22)"],
     ['oidc-audience', 'api://salesforce', "Input 'oidc-audience' must be an https URL, not api://"],
     ['subject-token-type', 'saml2', "Input 'subject-token-type' must be 'jwt' or 'id_token', not 'saml2'."],
     ['token-handler', 'a handler', "Input 'token-handler' must be the name of a token exchange handler"],

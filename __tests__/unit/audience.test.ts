@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import {
+  parseMyDomainUrl,
   PRODUCTION_AUDIENCE,
   SANDBOX_AUDIENCE,
   isSalesforceHost,
@@ -321,5 +322,27 @@ describe('parseLoginUrl: Lightning Experience hosts of every shape', () => {
   it('still accepts other force.com hosts', () => {
     expect(parseLoginUrl('https://acme.my.salesforce.com')).toBe('https://acme.my.salesforce.com')
     expect(parseLoginUrl('https://lightningforce.com.force.com')).toBe('https://lightningforce.com.force.com')
+  })
+})
+
+describe('parseMyDomainUrl', () => {
+  it.each([
+    'https://acme.my.salesforce.com.force.com',
+    'https://acme.my.salesforce.com.evil.example',
+    'https://my.salesforce.com',
+    'https://acme.lightning.force.com'
+  ])('refuses %s, which is not a My Domain', value => {
+    expect(thrown(() => parseMyDomainUrl(value)).message).toMatch(
+      /^Input 'login-url' (must be a My Domain URL|is not a Salesforce host|is a Lightning)/
+    )
+  })
+
+  it.each([
+    ['https://acme.my.salesforce.com', 'https://acme.my.salesforce.com'],
+    ['https://acme--uat.sandbox.my.salesforce.com/', 'https://acme--uat.sandbox.my.salesforce.com'],
+    ['https://acme.my.salesforce.com/services/oauth2/token', 'https://acme.my.salesforce.com'],
+    ['https://acme.my.salesforce.mil', 'https://acme.my.salesforce.mil']
+  ])('takes %s as %s', (value, expected) => {
+    expect(parseMyDomainUrl(value)).toBe(expected)
   })
 })

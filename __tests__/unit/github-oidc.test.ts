@@ -1,7 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { TrustClaims } from '../../src/flow.js'
-import { debugsHttp, describeClaims, idTokenSource, idTokenUrl, interpretIdTokenResponse, trustClaims } from '../../src/github-oidc.js'
+import type { FlowIo } from '../../src/flow.js'
+import {
+  debugsHttp,
+  describeClaims,
+  githubOidcLogin,
+  idTokenSource,
+  idTokenUrl,
+  interpretIdTokenResponse,
+  trustClaims
+} from '../../src/github-oidc.js'
+import type { GithubOidcInputs } from '../../src/inputs.js'
 import type { HttpResponse } from '../../src/http.js'
 import { AttemptError } from '../../src/token.js'
 import { thrown } from './fixtures.js'
@@ -339,5 +349,65 @@ describe('debugsHttp: NODE_DEBUG read as Node reads it', () => {
     ['h.tp', false]
   ])('%j -> %s', (value, expected) => {
     expect(debugsHttp(value)).toBe(expected)
+  })
+})
+
+describe('githubOidcLogin: one time limit for the whole attempt', () => {
+  const inputs: GithubOidcInputs = {
+    flow: 'github-oidc',
+    clientId: '3MVG9placeholderConsumerKey',
+    loginUrl: 'https://acme.my.salesforce.com',
+    tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token',
+    oidcAudience: 'https://acme.my.salesforce.com',
+    tokenHandler: '',
+    subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+    maxAttempts: 1,
+    requestTimeoutSeconds: 1,
+    revokeToken: false,
+    allowedOrgIds: [],
+    exportEnv: false,
+    jobSummary: false
+  }
+  const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/t?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt' }
+  const answer = {
+    access_token: `00D5g000004ABCD!AR${'x'.repeat(40)}`,
+    instance_url: 'https://acme.my.salesforce.com',
+    id: 'https://login.salesforce.com/id/00D5g000004ABCDEAA/0055g000003XYZWAA2',
+    token_type: 'Bearer',
+    scope: 'api'
+  }
+  /** A FlowIo whose GitHub answers after `delayMs`; records the time limit each exchange POST was given. */
+  const io = (delayMs: number, limits: number[]): FlowIo => ({
+    mask: () => undefined,
+    info: () => undefined,
+    warning: () => undefined,
+    debug: () => undefined,
+    get: async () => {
+      await new Promise(resolve => setTimeout(resolve, delayMs))
+      return { status: 200, headers: {}, body: JSON.stringify({ value: ID_TOKEN }) }
+    },
+    post: async (_url, _form, timeoutMs) => {
+      limits.push(timeoutMs)
+      return { status: 200, headers: {}, body: JSON.stringify(answer) }
+    },
+    retry: { sleep: async () => undefined, random: () => 0, log: () => undefined }
+  })
+
+  it('gives the exchange only what the ID token request left of the limit', async () => {
+    const limits: number[] = []
+    await githubOidcLogin(inputs, env, io(300, limits))
+    expect(limits).toHaveLength(1)
+    expect(limits[0]).toBeGreaterThan(0)
+    expect(limits[0]).toBeLessThanOrEqual(720)
+  })
+
+  it('does not send the exchange when the ID token request used the whole limit', async () => {
+    const limits: number[] = []
+    const error = await githubOidcLogin(inputs, env, io(1_050, limits)).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AttemptError)
+    expect((error as AttemptError).message).toContain(
+      "The attempt spent its whole time limit (request-timeout-seconds: 1) getting GitHub's ID token."
+    )
+    expect(limits).toEqual([])
   })
 })

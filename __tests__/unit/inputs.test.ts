@@ -170,3 +170,20 @@ describe('plainText: control characters and lengths', () => {
     expect(thrown(() => readInputs(from({ [name]: value }))).message).toContain(`Input '${name}' ${problem}.`)
   })
 })
+
+describe('plainText', () => {
+  it.each([
+    ['\u001bX', 1],
+    ['X\u001b', 2],
+    ['a\nb', 2]
+  ])('refuses %j, naming where the control character is', (value, at) => {
+    expect(thrown(() => plainText('client-id', value, 255)).message).toContain(`at character ${at})`)
+  })
+
+  it('takes a value of exactly the maximum length, and refuses one more', () => {
+    expect(plainText('username', 'x'.repeat(80), 80)).toBe('x'.repeat(80))
+    expect(thrown(() => plainText('username', 'x'.repeat(81), 80)).message).toBe(
+      "Input 'username' is 81 characters long; at most 80 are allowed. Check that it holds the right value."
+    )
+  })
+})

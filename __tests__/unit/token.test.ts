@@ -436,6 +436,7 @@ describe('interpretTokenResponse: answer fields are data, checked before any of 
     ['id', 'http', { id: `http://login.salesforce.com/id/${ORG}/${USER}` }, /malformed id \(not an identity URL/],
     ['id', 'user info', { id: `https://u:p@login.salesforce.com/id/${ORG}/${USER}` }, /malformed id \(not an identity URL/],
     ['id', 'a fragment', { id: `https://login.salesforce.com/id/${ORG}/${USER}#x` }, /malformed id \(not an identity URL/],
+    ['id', 'a path before /id/', { id: `https://login.salesforce.com/evil/id/${ORG}/${USER}` }, /malformed id \(not an identity URL/],
     ['id', 'the legacy command form', { id: `https://login.salesforce.com/id/##[warning]FORGED` }, /malformed id/],
     ['scope', 'a LF', { scope: 'api\n::warning::FORGED' }, /malformed scope \(it holds control characters: 'api\\n::warning::FORGED'\)/],
     ['scope', 'a NUL', { scope: 'api\u0000web' }, /malformed scope \(it holds control characters: 'api\\u\{0\}web'\)/],
@@ -473,5 +474,13 @@ describe('interpretTokenResponse: answer fields are data, checked before any of 
   it('quotes at most 500 characters of an error and its description', () => {
     const { error } = interpret(res(400, { error: 'invalid_grant', error_description: `x${'y'.repeat(100_000)}` }))
     expect(error?.message.length).toBeLessThan(1000)
+  })
+})
+
+describe('interpretTokenResponse: a 5xx is reported as one, whatever its body says', () => {
+  it.each([500, 502, 503, 504])('HTTP %s with a catalogued refusal in its body', status => {
+    const { error } = failure(res(status, { error: 'invalid_grant', error_description: 'ip restricted' }))
+    expect(error.transient).toBe(true)
+    expect(error.message).toMatch(new RegExp(`^Salesforce answered HTTP ${status} \\(`))
   })
 })

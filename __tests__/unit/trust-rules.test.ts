@@ -44,6 +44,8 @@ describe('ruleMatches', () => {
     ['another branch', {}, { ref: 'refs/heads/main2' }, false],
     ['the branch in other case', {}, { ref: 'refs/heads/Main' }, false],
     ['no ref claim', {}, { ref: undefined }, false],
+    ['no ref claim under a bare *', { Ref__c: '*' }, { ref: undefined }, false],
+    ['the prefix further in, not at the start', { Ref__c: 'refs/tags/v*' }, { ref: 'refs/heads/refs/tags/v1' }, false],
     ['a tag under a prefix rule', { Ref__c: 'refs/tags/v*' }, { ref: 'refs/tags/v1.2.0' }, true],
     ['the bare prefix under a prefix rule', { Ref__c: 'refs/tags/v*' }, { ref: 'refs/tags/v' }, true],
     ['another tag under a prefix rule', { Ref__c: 'refs/tags/v*' }, { ref: 'refs/tags/release-1' }, false],
