@@ -17,10 +17,8 @@ import { parseIdentity } from './token.js'
 const log = safeLogger(core)
 
 const io: FlowIo = {
+  ...log,
   mask: secret => core.setSecret(secret),
-  info: message => log.info(message),
-  warning: message => log.warning(message),
-  debug: message => log.debug(message),
   post: postForm,
   get: getUrl,
   retry: { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => log.info(message) }
@@ -34,7 +32,8 @@ function keepForRevocation(inputs: Inputs, token: string): void {
 
 /** The tail every flow ends in: org guard, outputs, export, revoke state, summary. */
 async function finish(inputs: Inputs, login: Login): Promise<void> {
-  const { token } = login
+  // The token stays here: the summary and the log line are built from the rest, which is not secret.
+  const { token, ...about } = login
   const { orgId, userId } = parseIdentity(token.id)
   if (!isOrgAllowed(orgId, inputs.allowedOrgIds)) {
     const timeoutMs = inputs.requestTimeoutSeconds * 1000
@@ -46,7 +45,7 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
         (failed
           ? `Revoking that token failed (${failed}); ${inputs.revokeToken ? 'the post step tries again' : 'it expires with the session'}. `
           : 'The token was revoked. ') +
-        `No outputs were set. Check 'login-url'${login.username ? " and 'username'" : " and the org's trust rules"}, ` +
+        `No outputs were set. Check 'login-url'${about.username ? " and 'username'" : " and the org's trust rules"}, ` +
         "or add the org to 'allowed-org-ids'."
     )
   }
@@ -65,7 +64,7 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
     core.saveState(STATE.exported, 'true')
   }
   if (inputs.revokeToken) keepForRevocation(inputs, token.access_token)
-  const facts = { ...login, userId, orgId, instanceUrl: token.instance_url, loginUrl: inputs.loginUrl }
+  const facts = { ...about, userId, orgId, instanceUrl: token.instance_url, loginUrl: inputs.loginUrl }
   if (inputs.jobSummary && process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(facts)).write()
   log.info(authenticatedLine(facts))
 }

@@ -23,9 +23,9 @@ export async function cleanup(): Promise<void> {
     return
   }
   core.setSecret(token)
-  const inputs = readInputs(name => core.getInput(name))
-  const loginUrl = core.getState(STATE.loginUrl) || inputs.loginUrl
-  const requestTimeoutSeconds = inputs.requestTimeoutSeconds
+  // Revoked where it came from (saved with it); only the time limit is read from the inputs again.
+  const loginUrl = core.getState(STATE.loginUrl)
+  const { requestTimeoutSeconds } = readInputs(name => core.getInput(name))
   const failed = await revokeToken(postForm, loginUrl, token, requestTimeoutSeconds * 1000)
   if (failed) {
     log.warning(
