@@ -402,7 +402,7 @@ describe('inputs of the keyless flow', () => {
     ['oidc-audience', 'api://salesforce', "Input 'oidc-audience' must be an https URL, not api://"],
     ['subject-token-type', 'saml2', "Input 'subject-token-type' must be 'jwt' or 'id_token', not 'saml2'."],
     ['token-handler', 'a handler', "Input 'token-handler' must be the name of a token exchange handler"],
-    ['auth-flow', 'oidc', "Input 'auth-flow' must be 'jwt-bearer' or 'github-oidc', not 'oidc'."]
+    ['auth-flow', 'oidc', "Input 'auth-flow' must be one of 'jwt-bearer', 'github-oidc', 'client-credentials', 'sfdx-url', not 'oidc'."]
   ])('refuses %s=%j before any request, by name', async (name, value, start) => {
     const [g, s] = [k.github.requests.length, k.server.requests.length]
     const r = await k.step({ [name]: value })

@@ -117,15 +117,16 @@ export function parseLoginUrl(value: string): string | undefined {
 const MY_DOMAIN = /\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/i
 
 /**
- * The keyless flow's `login-url`: the org's My Domain origin. login.salesforce.com and test.salesforce.com
- * serve every org, so they cannot tell which org's token exchange handler should judge GitHub's token.
+ * The `login-url` of the keyless and client credentials flows: the org's My Domain origin. login.salesforce.com
+ * and test.salesforce.com serve every org, so they cannot tell which org's token exchange handler should judge
+ * GitHub's token, or whose app a client secret belongs to (Salesforce refuses client credentials there).
  */
-export function parseMyDomainUrl(value: string): string {
+export function parseMyDomainUrl(value: string, flow = 'github-oidc'): string {
   const loginUrl = parseLoginUrl(value) ?? ''
   const url = new URL(loginUrl)
   const fix = "Use the org's My Domain URL (Setup > My Domain), e.g. https://acme.my.salesforce.com."
   if (!LOCAL_HOSTS.includes(url.hostname) && !MY_DOMAIN.test(url.hostname)) {
-    throw inputError('login-url', `must be a My Domain URL with 'auth-flow: github-oidc', not ${shown(url.hostname)}`, fix)
+    throw inputError('login-url', `must be a My Domain URL with 'auth-flow: ${flow}', not ${shown(url.hostname)}`, fix)
   }
   if (loginUrl !== url.origin)
     throw inputError('login-url', `must be the My Domain origin, without a path (${shown(`${url.origin}/...`)})`, fix)

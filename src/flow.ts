@@ -17,8 +17,10 @@ export interface Login {
   token: TokenResponse
   /** The user the flow asked for by name; absent when the org's trust rules chose. */
   username?: string
-  /** The audience used: the assertion's `aud`, or the one asked of GitHub. */
-  audience: string
+  /** The audience used: the assertion's `aud`, or the one asked of GitHub; absent where a flow has none. */
+  audience?: string
+  /** Whose token it is, when neither a username nor trust rules say: e.g. the app's Run-As user. */
+  actsAs?: string
   /** Set by the keyless flow: whose GitHub token was exchanged. */
   keyless?: TrustClaims
   certificateExpiresAt?: string

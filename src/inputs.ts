@@ -1,4 +1,5 @@
 import { resolveEndpoint, parseMyDomainUrl, parseOidcAudience } from './audience.js'
+import { parseSfdxAuthUrl } from './sfdx-auth-url.js'
 import { ActionError, SECRETS_HINT, inputError, shown } from './errors.js'
 import { parseAllowedOrgIds } from './orgs.js'
 import { isPrintable, neutralize } from './sanitize.js'
@@ -10,6 +11,8 @@ interface CommonInputs {
   loginUrl: string
   /** The token endpoint: `{loginUrl}/services/oauth2/token`. */
   tokenUrl: string
+  /** Which input chose the org, for messages: "'login-url'" or the SFDX auth URL's host. */
+  orgChosenBy: string
   maxAttempts: number
   requestTimeoutSeconds: number
   revokeToken: boolean
@@ -41,29 +44,39 @@ export interface GithubOidcInputs extends CommonInputs {
   subjectTokenType: string
 }
 
+/** Server to server: the app's own secret; the token acts as the app's Run-As user. Only at a My Domain. */
+export interface ClientCredentialsInputs extends CommonInputs {
+  flow: 'client-credentials'
+  clientSecret: string
+}
+
+/** An existing SFDX auth URL: its refresh token is exchanged at its host; client id and host come from the URL. */
+export interface SfdxUrlInputs extends CommonInputs {
+  flow: 'sfdx-url'
+  /** May be empty: the Salesforce CLI's own app has none. */
+  clientSecret: string
+  refreshToken: string
+}
+
 /** Inputs read once, as the flow they chose: no other module asks which flow it is in. */
-export type Inputs = JwtBearerInputs | GithubOidcInputs
+export type Inputs = JwtBearerInputs | GithubOidcInputs | ClientCredentialsInputs | SfdxUrlInputs
+export type Flow = Inputs['flow']
 
 /** Reads one input by its action.yml name; `core.getInput` in the action, a table in tests. */
 export type GetInput = (name: string) => string
-
-const FLOWS = ['jwt-bearer', 'github-oidc'] as const
 
 const TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:'
 const SUBJECT_TOKEN_TYPES = ['jwt', 'id_token']
 
 /** Inputs of the key-based flow that the keyless flow refuses, with what to do instead. */
-const NOT_KEYLESS: [string, string][] = [
-  ['username', "the org's trust rules choose the user: name it in the rule's Username field"],
-  ['private-key', 'no key is used: remove it (and the secret, once keyless login works)'],
-  ['private-key-file', 'no key is used: remove it'],
-  ['private-key-passphrase', 'no key is used: remove it'],
-  ['certificate', 'no key or certificate is used: remove it'],
-  ['audience', "GitHub's token carries the audience: set 'oidc-audience' instead, or leave it empty for the login URL"]
-]
-
-/** Inputs only the keyless flow reads. */
-const KEYLESS_ONLY = ['oidc-audience', 'token-handler', 'subject-token-type']
+const NOT_KEYLESS: Record<string, string> = {
+  username: "the org's trust rules choose the user: name it in the rule's Username field",
+  'private-key': 'no key is used: remove it (and the secret, once keyless login works)',
+  'private-key-file': 'no key is used: remove it',
+  'private-key-passphrase': 'no key is used: remove it',
+  certificate: 'no key or certificate is used: remove it',
+  audience: "GitHub's token carries the audience: set 'oidc-audience' instead, or leave it empty for the login URL"
+}
 
 function required(get: GetInput, name: string, what: string): string {
   const value = get(name).trim()
@@ -114,26 +127,17 @@ function boolean(get: GetInput, name: string, fallback: boolean): boolean {
   throw inputError(name, `must be true or false, not ${shown(text)}`, 'Set it to true or false, or remove it for the default.')
 }
 
-/** `auth-flow`: empty means the key-based flow, the action's behaviour before keyless login existed. */
-function flowOf(get: GetInput): Inputs['flow'] {
-  const text = get('auth-flow').trim()
-  if (text === '') return 'jwt-bearer'
-  const flow = FLOWS.find(f => f === text.toLowerCase())
-  if (!flow) {
-    throw inputError(
-      'auth-flow',
-      `must be 'jwt-bearer' or 'github-oidc', not ${shown(text)}`,
-      "Use 'jwt-bearer' (a private key) or 'github-oidc' (keyless, GitHub's OIDC token), or remove it for jwt-bearer."
-    )
-  }
-  return flow
-}
-
 /** The inputs after the flow's own ones: the same checks, in the same order, for every flow. */
-function commonInputs(get: GetInput, clientId: string, endpoint: { loginUrl: string; tokenUrl: string }): CommonInputs {
+function commonInputs(
+  get: GetInput,
+  clientId: string,
+  endpoint: { loginUrl: string; tokenUrl: string },
+  orgChosenBy = "'login-url'"
+): CommonInputs {
   return {
     clientId,
     ...endpoint,
+    orgChosenBy,
     maxAttempts: wholeNumber(get, 'max-attempts', 1, 10, 3),
     requestTimeoutSeconds: wholeNumber(get, 'request-timeout-seconds', 1, 300, 30),
     revokeToken: boolean(get, 'revoke-token', false),
@@ -144,11 +148,6 @@ function commonInputs(get: GetInput, clientId: string, endpoint: { loginUrl: str
 }
 
 function readJwtBearer(get: GetInput, clientId: string): JwtBearerInputs {
-  for (const name of KEYLESS_ONLY) {
-    if (get(name).trim() !== '') {
-      throw inputError(name, 'is only used by the keyless flow', "Remove it, or set 'auth-flow: github-oidc' to log in without a key.")
-    }
-  }
   // Salesforce usernames are at most 80 characters.
   const username = plainText('username', required(get, 'username', 'the Salesforce username to log in as'), 80)
   const key = get('private-key')
@@ -191,13 +190,7 @@ function readJwtBearer(get: GetInput, clientId: string): JwtBearerInputs {
 }
 
 function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
-  for (const [name, instead] of NOT_KEYLESS) {
-    // Named only: a refused private key or passphrase must not be echoed.
-    if (get(name).trim() !== '') throw inputError(name, "is not used with 'auth-flow: github-oidc'", `In this flow ${instead}.`)
-  }
-  const loginUrl = parseMyDomainUrl(
-    plainText('login-url', required(get, 'login-url', "the org's My Domain URL, e.g. https://acme.my.salesforce.com"), 2048)
-  )
+  const loginUrl = myDomainLoginUrl(get, 'github-oidc')
   const type = get('subject-token-type').trim().toLowerCase() || 'jwt'
   if (!SUBJECT_TOKEN_TYPES.includes(type)) {
     throw inputError(
@@ -223,13 +216,151 @@ function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
   }
 }
 
+function myDomainLoginUrl(get: GetInput, flow: Flow): string {
+  const text = required(get, 'login-url', "the org's My Domain URL, e.g. https://acme.my.salesforce.com")
+  return parseMyDomainUrl(plainText('login-url', text, 2048), flow)
+}
+
+function readClientCredentials(get: GetInput, clientId: string): ClientCredentialsInputs {
+  // Consumer secrets are 64 hex characters today; the limit only keeps a pasted key or file out.
+  const clientSecret = plainText('client-secret', required(get, 'client-secret', 'the consumer secret of the app'), 1024)
+  const loginUrl = myDomainLoginUrl(get, 'client-credentials')
+  return {
+    flow: 'client-credentials',
+    clientSecret,
+    ...commonInputs(get, clientId, { loginUrl, tokenUrl: `${loginUrl}/services/oauth2/token` })
+  }
+}
+
+function readSfdxUrl(get: GetInput): SfdxUrlInputs {
+  // Named only, never quoted: a value that fails here may be part of the secret URL itself.
+  const url = parseSfdxAuthUrl(get('sfdx-auth-url'))
+  return {
+    flow: 'sfdx-url',
+    clientSecret: url.clientSecret,
+    refreshToken: url.refreshToken,
+    ...commonInputs(
+      get,
+      url.clientId,
+      { loginUrl: url.loginUrl, tokenUrl: `${url.loginUrl}/services/oauth2/token` },
+      "the host in 'sfdx-auth-url'"
+    )
+  }
+}
+
+const readClientId = (get: GetInput): string =>
+  // Salesforce consumer keys are under 256 characters.
+  plainText('client-id', required(get, 'client-id', 'the consumer key of the connected app or External Client App'), 255)
+
+interface FlowSpec {
+  /** How the flow is named in messages. */
+  label: string
+  /** What choosing it achieves, for the fix of a refusal. */
+  purpose: string
+  /** The inputs only this flow reads: giving any of them names the flow when 'auth-flow' is omitted. */
+  own: string[]
+  /** Shared inputs this flow cannot use, with why. */
+  refuses?: Record<string, string>
+  /** Reads the flow's inputs; `clientId` has been read first, unless the flow refuses 'client-id'. */
+  read: (get: GetInput, clientId: string) => Inputs
+}
+
+/**
+ * The login flows. Dispatch, the inference of an omitted 'auth-flow' and the refusal of another flow's
+ * inputs all follow from this table: a new flow is one entry and one module.
+ */
+const FLOWS: Record<Flow, FlowSpec> = {
+  'jwt-bearer': {
+    label: 'key-based (JWT bearer)',
+    purpose: 'to log in with a private key',
+    own: ['username', 'private-key', 'private-key-file', 'private-key-passphrase', 'certificate', 'audience'],
+    read: readJwtBearer
+  },
+  'github-oidc': {
+    label: 'keyless',
+    purpose: 'to log in without a key',
+    own: ['oidc-audience', 'token-handler', 'subject-token-type'],
+    read: readGithubOidc
+  },
+  'client-credentials': {
+    label: 'client credentials',
+    purpose: "to log in with the app's client secret",
+    own: ['client-secret'],
+    read: readClientCredentials
+  },
+  'sfdx-url': {
+    label: 'SFDX auth URL',
+    purpose: 'to log in with an SFDX auth URL',
+    own: ['sfdx-auth-url'],
+    refuses: {
+      'client-id': 'the SFDX auth URL holds the client id',
+      'login-url': 'the SFDX auth URL holds the host to log in at'
+    },
+    read: readSfdxUrl
+  }
+}
+
+const FLOW_NAMES = Object.keys(FLOWS) as Flow[]
+
+const AUTH_FLOW_FIX =
+  "Use 'github-oidc' (keyless), 'jwt-bearer' (a private key), 'client-credentials' (the app's client secret) or " +
+  "'sfdx-url' (an SFDX auth URL), or remove it to let the inputs choose."
+
+/** The inputs of `flow` that are set. */
+const given = (get: GetInput, flow: Flow): string[] => FLOWS[flow].own.filter(name => get(name).trim() !== '')
+
+/** `auth-flow`, or when it is empty the one flow whose own inputs are set. */
+function flowOf(get: GetInput): Flow {
+  const text = get('auth-flow').trim()
+  if (text !== '') {
+    const flow = FLOW_NAMES.find(f => f === text.toLowerCase())
+    if (!flow)
+      throw inputError('auth-flow', `must be one of ${FLOW_NAMES.map(f => `'${f}'`).join(', ')}, not ${shown(text)}`, AUTH_FLOW_FIX)
+    return flow
+  }
+  const named = FLOW_NAMES.filter(flow => given(get, flow).length > 0)
+  if (named.length === 1) return named[0]
+  if (named.length === 0) {
+    throw new ActionError(
+      "No login flow is chosen: 'auth-flow' is empty and no flow's inputs are set. Give 'private-key' (or " +
+        "'private-key-file') with 'username', or 'client-secret', or 'sfdx-auth-url'; or set 'auth-flow: github-oidc' " +
+        `for keyless login. ${SECRETS_HINT}`
+    )
+  }
+  const inputs = named.flatMap(flow => given(get, flow).slice(0, 1)).map(name => `'${name}'`)
+  throw new ActionError(
+    `Inputs ${inputs.join(' and ')} belong to different login flows (${named.join(', ')}). Give the inputs of one ` +
+      "flow only, or set 'auth-flow' to the one you mean."
+  )
+}
+
+/** Refuses every set input that the chosen flow does not read, by name: never silently ignored. */
+function refuseOthers(get: GetInput, flow: Flow): void {
+  for (const [name, why] of Object.entries(FLOWS[flow].refuses ?? {})) {
+    if (get(name).trim() !== '') throw inputError(name, `is not used with 'auth-flow: ${flow}'`, `In this flow ${why}: remove it.`)
+  }
+  for (const other of FLOW_NAMES.filter(f => f !== flow)) {
+    for (const name of given(get, other)) {
+      // Named only: a refused key, passphrase, secret or URL must not be echoed.
+      if (flow === 'github-oidc' && NOT_KEYLESS[name]) {
+        throw inputError(name, "is not used with 'auth-flow: github-oidc'", `In this flow ${NOT_KEYLESS[name]}.`)
+      }
+      throw inputError(
+        name,
+        `is only used by the ${FLOWS[other].label} flow`,
+        `Remove it, or set 'auth-flow: ${other}' ${FLOWS[other].purpose}.`
+      )
+    }
+  }
+}
+
 /**
  * Reads and checks every input before anything touches the network, so a misconfigured workflow fails
  * with one message naming the input instead of a Salesforce error about something else.
  */
 export function readInputs(get: GetInput): Inputs {
   const flow = flowOf(get)
-  // Salesforce consumer keys are under 256 characters.
-  const clientId = plainText('client-id', required(get, 'client-id', 'the consumer key of the connected app or External Client App'), 255)
-  return flow === 'github-oidc' ? readGithubOidc(get, clientId) : readJwtBearer(get, clientId)
+  const clientId = FLOWS[flow].refuses?.['client-id'] ? '' : readClientId(get)
+  refuseOthers(get, flow)
+  return FLOWS[flow].read(get, clientId)
 }

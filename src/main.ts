@@ -3,22 +3,30 @@ import { ActionError } from './errors.js'
 import type { FlowIo, Login } from './flow.js'
 import { githubOidcLogin } from './github-oidc.js'
 import { getUrl, postForm } from './http.js'
-import { readInputs, type Inputs } from './inputs.js'
+import { clientCredentialsLogin } from './client-credentials.js'
+import { readInputs, type Flow, type Inputs } from './inputs.js'
+import { sfdxUrlLogin } from './sfdx-url.js'
 import { jwtBearerLogin } from './jwt-bearer.js'
 import { isOrgAllowed } from './orgs.js'
 import { cleanup } from './post.js'
 import { revokeToken } from './revoke.js'
-import { neutralize, safeLogger } from './sanitize.js'
+import { neutralize, Redactor, safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
 import { authenticatedLine, summaryMarkdown } from './summary.js'
 import { parseIdentity } from './token.js'
 
-/** Every log line goes through here, so no value it quotes can forge a workflow command. */
-const log = safeLogger(core)
+/** Every secret masked so far, redacted from every message the action writes. */
+const redactor = new Redactor()
+
+/** Every log line goes through here, so no value it quotes can forge a workflow command or show a secret. */
+const log = safeLogger(core, redactor)
 
 const io: FlowIo = {
   ...log,
-  mask: secret => core.setSecret(secret),
+  mask: secret => {
+    core.setSecret(secret)
+    redactor.add(secret)
+  },
   post: postForm,
   get: getUrl,
   retry: { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => log.info(message) }
@@ -45,7 +53,7 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
         (failed
           ? `Revoking that token failed (${failed}); ${inputs.revokeToken ? 'the post step tries again' : 'it expires with the session'}. `
           : 'The token was revoked. ') +
-        `No outputs were set. Check 'login-url'${about.username ? " and 'username'" : " and the org's trust rules"}, ` +
+        `No outputs were set. Check ${inputs.orgChosenBy}${about.username ? " and 'username'" : about.keyless ? " and the org's trust rules" : ''}, ` +
         "or add the org to 'allowed-org-ids'."
     )
   }
@@ -69,13 +77,23 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
   log.info(authenticatedLine(facts))
 }
 
+type InputsOf<F extends Flow> = Extract<Inputs, { flow: F }>
+
+/** Each flow's login, by the name inputs chose: the one place that maps a flow to its module. */
+const LOGINS: { [F in Flow]: (inputs: InputsOf<F>) => Promise<Login> } = {
+  'jwt-bearer': inputs => jwtBearerLogin(inputs, process.env.GITHUB_WORKSPACE ?? process.cwd(), io),
+  'github-oidc': inputs => githubOidcLogin(inputs, process.env, io),
+  'client-credentials': inputs => clientCredentialsLogin(inputs, io),
+  'sfdx-url': inputs => sfdxUrlLogin(inputs, io)
+}
+
+const loginWith = <F extends Flow>(inputs: InputsOf<F>): Promise<Login> =>
+  (LOGINS[inputs.flow] as (i: InputsOf<F>) => Promise<Login>)(inputs)
+
 /** The main step: inputs, then the chosen flow, then the shared tail; masking always comes first. */
 export async function login(): Promise<void> {
   const inputs = readInputs(name => core.getInput(name))
-  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
-  const result =
-    inputs.flow === 'github-oidc' ? await githubOidcLogin(inputs, process.env, io) : await jwtBearerLogin(inputs, workspace, io)
-  await finish(inputs, result)
+  await finish(inputs, await loginWith(inputs))
 }
 
 /** Entry point for both steps: every failure becomes one error line, without a stack trace. */
@@ -89,6 +107,7 @@ export async function run(): Promise<void> {
       await login()
     }
   } catch (err) {
-    core.setFailed(neutralize(err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`))
+    const message = err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`
+    core.setFailed(neutralize(redactor.apply(message)))
   }
 }

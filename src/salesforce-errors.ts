@@ -1,7 +1,9 @@
+import type { Flow } from './inputs.js'
+
 /** Where the failed login was sent, so fixes about hosts and audiences can show what was used. */
 export interface LoginContext {
   /** The flow that failed: the same words can need another fix in each. */
-  flow: 'jwt-bearer' | 'github-oidc'
+  flow: Flow
   loginUrl: string
   /** The `aud` sent: the assertion's, or the one asked of GitHub. */
   audience: string
@@ -20,10 +22,20 @@ interface Entry {
 }
 
 const used = (ctx: LoginContext): string =>
-  `(login-url ${ctx.loginUrl}, ${ctx.flow === 'github-oidc' ? 'oidc-audience' : 'audience'} ${ctx.audience})`
+  ctx.audience
+    ? `(login-url ${ctx.loginUrl}, ${ctx.flow === 'github-oidc' ? 'oidc-audience' : 'audience'} ${ctx.audience})`
+    : `(login ${ctx.loginUrl})`
 
 /** The user in a fix: by name, or (keyless) as the one the trust rules chose. */
-const who = (ctx: LoginContext): string => ctx.username || "that the org's trust rules chose"
+const who = (ctx: LoginContext): string => ctx.username || UNNAMED_USER[ctx.flow]
+
+/** The user in a fix, for flows that name none. */
+const UNNAMED_USER: Record<Flow, string> = {
+  'jwt-bearer': '',
+  'github-oidc': "that the org's trust rules chose",
+  'client-credentials': "(the app's Run-As user)",
+  'sfdx-url': '(the one the SFDX auth URL was issued to)'
+}
 
 /** Where a token exchange handler's real reason is, when its answer does not say. */
 const HANDLER_LOG = "The handler's own reason is in the debug log of the handler's Run As user (operation OauthTokenExchangeApexExec)."
@@ -98,6 +110,58 @@ const CATALOGUE: Entry[] = [
     flow: 'github-oidc',
     description: 'token handler validation failed',
     fix: () => `The org's token exchange handler refused GitHub's token without saying why. ${HANDLER_LOG}`
+  },
+
+  // The client credentials flow's refusals. Only the Run-As user's "API Only" need is documented (Metadata API,
+  // ExtlClntAppOauthConfigurablePolicies); the error words below are reported by practitioners, not documented.
+  {
+    flow: 'client-credentials',
+    description: 'request not supported on this domain',
+    fix: ctx =>
+      "Salesforce accepts the client credentials flow only at the org's My Domain. Set 'login-url' to the org's My " +
+      `Domain URL (Setup > My Domain), e.g. https://acme.my.salesforce.com ${used(ctx)}.`
+  },
+  {
+    flow: 'client-credentials',
+    description: 'no client credentials user enabled',
+    fix: () =>
+      "The app names no Run-As user for the client credentials flow. In the app's policies (External Client App " +
+      "Manager > the app > Policies > OAuth Policies), enable the Client Credentials Flow and set 'Run As' to an " +
+      'integration user with the "API Only" permission.'
+  },
+  {
+    flow: 'client-credentials',
+    error: 'invalid_client',
+    description: 'invalid client credentials',
+    fix: () =>
+      "'client-id' and 'client-secret' are not the consumer key and secret of one app in this org. Copy both from " +
+      "the app's settings (Manage Consumer Details); a new or changed secret takes a few minutes to reach all servers."
+  },
+  {
+    flow: 'client-credentials',
+    error: 'unsupported_grant_type',
+    description: 'grant type not supported',
+    fix: ctx =>
+      "The app does not accept the client credentials grant. In the app's OAuth settings, enable 'Enable Client " +
+      `Credentials Flow', and check that 'login-url' is the org's My Domain URL ${used(ctx)}.`
+  },
+  // The refresh token flow of an SFDX auth URL.
+  {
+    flow: 'sfdx-url',
+    description: 'expired access/refresh token',
+    fix: () =>
+      "The refresh token in 'sfdx-auth-url' is no longer valid: it was revoked, expired under the app's refresh " +
+      'token policy, the user was deactivated or changed password, or rotation spent it in an earlier run. Log in ' +
+      "again (sf org login web), print a new URL with 'sf org auth show-sfdx-auth-url --target-org ALIAS' and " +
+      'store it in the secret; or move to the keyless or JWT bearer flow, which store no refresh token.'
+  },
+  {
+    flow: 'sfdx-url',
+    error: 'invalid_client',
+    description: 'invalid client credentials',
+    fix: () =>
+      "The client secret in 'sfdx-auth-url' does not belong to its client id. Print the URL again with " +
+      "'sf org auth show-sfdx-auth-url' and store it whole."
   },
 
   {
@@ -184,6 +248,9 @@ const CATALOGUE: Entry[] = [
 /** What to check when the catalogue does not know the answer. */
 const FALLBACK: Record<LoginContext['flow'], (ctx: LoginContext) => string> = {
   'jwt-bearer': ctx => `Check 'client-id', 'username', the certificate uploaded to the app and the app's policies ${used(ctx)}.`,
+  'client-credentials': ctx =>
+    `Check 'client-id', 'client-secret', and that the app enables the Client Credentials Flow with a Run-As user ${used(ctx)}.`,
+  'sfdx-url': ctx => `Check that 'sfdx-auth-url' is the whole, current URL and that its app is still installed in the org ${used(ctx)}.`,
   'github-oidc': ctx =>
     "Check 'client-id', the app's token exchange settings, the handler enabled for the app and the GitHub trust " +
     `rules against the claims printed above ${used(ctx)}. ${HANDLER_LOG}`

@@ -39,11 +39,31 @@ export interface Logger {
   debug(m: string): void
 }
 
-/** A logger whose every message goes through `neutralize`, for `main` and `post` to log through. */
-export function safeLogger(sink: Logger): Logger {
+/**
+ * The secrets the action holds (everything it masks), so that a message quoting one (a server that echoes the
+ * client secret or the ID token in its error text) is redacted at the logging edge, whether or not the runner's
+ * masking catches it. Values under 8 characters are left to the runner: replacing them would garble words.
+ */
+export class Redactor {
+  private secrets: string[] = []
+
+  add(secret: string): void {
+    if (secret.length >= 8 && !this.secrets.includes(secret)) {
+      this.secrets = [...this.secrets, secret].sort((a, b) => b.length - a.length)
+    }
+  }
+
+  apply(text: string): string {
+    return this.secrets.reduce((out, secret) => out.split(secret).join('***'), text)
+  }
+}
+
+/** A logger whose every message goes through `neutralize` (and the redactor), for `main` and `post` to log through. */
+export function safeLogger(sink: Logger, redactor?: Redactor): Logger {
+  const safe = (m: string): string => neutralize(redactor ? redactor.apply(m) : m)
   return {
-    info: m => sink.info(neutralize(m)),
-    warning: m => sink.warning(neutralize(m)),
-    debug: m => sink.debug(neutralize(m))
+    info: m => sink.info(safe(m)),
+    warning: m => sink.warning(safe(m)),
+    debug: m => sink.debug(safe(m))
   }
 }

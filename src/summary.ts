@@ -7,8 +7,10 @@ export interface SummaryFacts {
   orgId: string
   instanceUrl: string
   loginUrl: string
-  /** The assertion's audience, or the audience asked of GitHub (keyless). */
-  audience: string
+  /** The assertion's audience, or the audience asked of GitHub (keyless); absent where the flow has none. */
+  audience?: string
+  /** Whose token it is when no username names the user: e.g. the app's Run-As user (client credentials). */
+  actsAs?: string
   certificateExpiresAt?: string
   /** Whose GitHub token was exchanged, for a keyless login. */
   keyless?: TrustClaims
@@ -23,8 +25,11 @@ const cell = (text: string): string =>
     .replace(/[\\`*_[\]|]/g, '\\$&')
     .replace(/\r\n|\r|\n/g, ' ')
 
+/** Whose token it is, when the flow named no user. */
+const whose = (f: SummaryFacts): string => f.actsAs ?? "chosen by the org's trust rules"
+
 const user = (f: SummaryFacts): string =>
-  f.username ? `${f.username}${f.userId ? ` (${f.userId})` : ''}` : `${f.userId || 'unknown'} (chosen by the org's trust rules)`
+  f.username ? `${f.username}${f.userId ? ` (${f.userId})` : ''}` : `${f.userId || 'unknown'} (${whose(f)})`
 
 /** The step summary as Markdown: who logged in where. Built from non-secret facts only, never the token. */
 export function summaryMarkdown(f: SummaryFacts): string {
@@ -37,13 +42,8 @@ export function summaryMarkdown(f: SummaryFacts): string {
       ['Environment', f.keyless.environment || '(none)']
     )
   }
-  rows.push(
-    ['User', user(f)],
-    ['Org id', f.orgId || 'unknown'],
-    ['Instance URL', f.instanceUrl],
-    ['Login URL', f.loginUrl],
-    [f.keyless ? 'OIDC audience' : 'Audience', f.audience]
-  )
+  rows.push(['User', user(f)], ['Org id', f.orgId || 'unknown'], ['Instance URL', f.instanceUrl], ['Login URL', f.loginUrl])
+  if (f.audience) rows.push([f.keyless ? 'OIDC audience' : 'Audience', f.audience])
   if (f.certificateExpiresAt) rows.push(['Certificate expires', f.certificateExpiresAt])
   return ['### Salesforce login', '', '| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), ''].join('\n')
 }
@@ -52,6 +52,7 @@ export function summaryMarkdown(f: SummaryFacts): string {
 export function authenticatedLine(f: SummaryFacts): string {
   const where = `to org ${f.orgId || 'unknown'} at ${f.instanceUrl}.`
   if (f.username) return `Authenticated as ${f.username} (user ${f.userId || 'unknown'}) ${where}`
+  if (f.actsAs) return `Authenticated as user ${f.userId || 'unknown'}, ${f.actsAs}, ${where}`
   const why = f.keyless ? ` (chosen by the org's trust rules for ${f.keyless.repository} at ${f.keyless.ref})` : ''
   return `Authenticated without a key as user ${f.userId || 'unknown'}${why} ${where}`
 }

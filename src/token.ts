@@ -1,5 +1,7 @@
 import { ActionError } from './errors.js'
+import type { FlowIo } from './flow.js'
 import { parseJsonObject, TransportError, type HttpResponse, type PostForm } from './http.js'
+import { DEFAULT_POLICY, withRetries } from './retry.js'
 import { explainOAuthError, isKnownRefusal, type LoginContext } from './salesforce-errors.js'
 import { isPrintable, neutralize } from './sanitize.js'
 
@@ -9,6 +11,8 @@ export interface TokenResponse {
   id: string
   scope: string
   token_type: string
+  /** True when the answer carried a refresh token (masked, never kept): in the refresh flow, rotation spent the old one. */
+  refreshTokenIssued?: boolean
 }
 
 /**
@@ -136,7 +140,8 @@ function checkedAnswer(json: Record<string, unknown>): TokenResponse {
     instance_url: instance.origin,
     id: identity ? identity.origin + identity.pathname : '',
     scope: plainField(json, 'scope', 2048),
-    token_type: plainField(json, 'token_type', 64) || 'Bearer'
+    token_type: plainField(json, 'token_type', 64) || 'Bearer',
+    ...(str(json.refresh_token) !== '' && { refreshTokenIssued: true })
   }
 }
 
@@ -151,7 +156,7 @@ export function interpretTokenResponse(
   nowMs: number = Date.now()
 ): TokenResponse {
   const json = parseJsonObject(res.body)
-  if (json && typeof json.access_token === 'string' && json.access_token !== '') mask(json.access_token)
+  for (const secret of [json?.access_token, json?.refresh_token]) if (typeof secret === 'string' && secret !== '') mask(secret)
   const status = res.status
 
   if (status >= 300 && status < 400) {
@@ -268,4 +273,23 @@ export async function requestToken(
     throw err
   }
   return interpretTokenResponse(res, ctx, mask)
+}
+
+/** What a flow that sends the same form on every attempt needs to know about where and how hard to try. */
+export interface Endpoint {
+  tokenUrl: string
+  maxAttempts: number
+  requestTimeoutSeconds: number
+}
+
+/**
+ * The login of a flow whose one request is the same on every attempt (client credentials, refresh token):
+ * one form POST, tried again on transient failures only.
+ */
+export function requestTokenWithRetries(io: FlowIo, at: Endpoint, form: Record<string, string>, ctx: LoginContext): Promise<TokenResponse> {
+  return withRetries(
+    () => requestToken(io.post, at.tokenUrl, form, at.requestTimeoutSeconds * 1000, ctx, io.mask),
+    { ...DEFAULT_POLICY, maxAttempts: at.maxAttempts },
+    io.retry
+  )
 }

@@ -34,6 +34,17 @@ export interface FakeApp {
   installed: boolean
   tokenExchange: boolean
   secretRequired: boolean
+  clientCredentials?: boolean
+  clientSecret?: string
+  runAs?: string
+  rotateRefreshTokens?: boolean
+}
+export interface RefreshTokenEntry {
+  clientId: string
+  username: string
+  state: 'current' | 'spent' | 'revoked'
+  successor?: string
+  accessTokens: string[]
 }
 /** A GitHub Trust Rule record, with the custom metadata type's field names. */
 export interface TrustRule {
@@ -79,6 +90,11 @@ export interface FakeSalesforce {
   addApp(clientId: string, certificate: string | KeyObject | undefined, extra?: Partial<Omit<FakeApp, 'publicKey'>>): void
   addTokenExchangeHandler(handler: Partial<TokenExchangeHandler> & { jwksUrl: string }): TokenExchangeHandler
   addKeylessApp(jwksUrl: string, rules: TrustRule[], clientId?: string): { clientId: string; handler: TokenExchangeHandler }
+  refreshTokens: Map<string, RefreshTokenEntry>
+  addClientCredentialsApp(options?: { runAs?: string; clientId?: string }): { clientId: string; clientSecret: string }
+  addRefreshTokenApp(options?: { secret?: boolean; rotate?: boolean; clientId?: string }): { clientId: string; clientSecret: string }
+  issueRefreshToken(clientId: string, username: string): string
+  sfdxAuthUrl(clientId: string, clientSecret: string, token: string, host?: string): string
   addUser(username: string, extra?: Partial<FakeUser>): FakeUser
   fault(...answers: Fault[]): void
   tokenRequests(): RecordedRequest[]

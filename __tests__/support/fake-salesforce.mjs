@@ -5,6 +5,8 @@
 import { createPublicKey, createVerify, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
+import { addClientCredentialsApp, CLIENT_CREDENTIALS, clientCredentials } from './fake-client-credentials.mjs'
+import { addRefreshTokenApp, issueRefreshToken, REFRESH_TOKEN, refreshToken } from './fake-refresh-token.mjs'
 import { exchangeToken, TOKEN_EXCHANGE } from './fake-token-exchange.mjs'
 import { handleRest } from './fake-salesforce-rest.mjs'
 
@@ -52,6 +54,8 @@ export async function startFakeSalesforce(options = {}) {
     /** Who each access token belongs to (token -> user), for the REST API. */
     sessions: new Map(),
     usedJti: new Set(),
+    /** Refresh tokens: token -> { clientId, username, state: current | spent | revoked, successor?, accessTokens }. */
+    refreshTokens: new Map(),
     logins: new Map(),
     loginRateLimit: options.loginRateLimit ?? 3600,
     /** How far Salesforce's clock is ahead of this machine's, to play a runner whose clock is behind. */
@@ -94,6 +98,22 @@ export async function startFakeSalesforce(options = {}) {
       server.addApp(clientId, undefined, { tokenExchange: true })
       const handler = server.addTokenExchangeHandler({ jwksUrl, apps: [clientId], defaultFor: [clientId], rules })
       return { clientId, handler }
+    },
+    /** An app with the client credentials flow on; `runAs` names its Run-As user. Returns its id and secret. */
+    addClientCredentialsApp(options) {
+      return addClientCredentialsApp(server, options)
+    },
+    /** An app for the refresh token flow (`secret`, `rotate`). Returns its id and secret ('' without one). */
+    addRefreshTokenApp(options) {
+      return addRefreshTokenApp(server, options)
+    },
+    /** A refresh token for the user through the app, as `sf org login web` would leave one. */
+    issueRefreshToken(clientId, username) {
+      return issueRefreshToken(server, clientId, username)
+    },
+    /** The SFDX auth URL of a refresh token, as `sf org auth show-sfdx-auth-url` prints it, for `host`. */
+    sfdxAuthUrl(clientId, clientSecret, token, host = `127.0.0.1:${server.port}`) {
+      return `force://${clientId}:${clientSecret}:${token}@${host}`
     },
     /** Adds a user; flags: approved (pre-authorized), active, appAccess, ipRestricted. */
     addUser(username, extra = {}) {
@@ -166,6 +186,13 @@ export async function startFakeSalesforce(options = {}) {
         reply(500, 'server_error', 'fake failed')
       )
     }
+    const reply = (status, error, description) => oauthError(res, error, description, status)
+    if (form.grant_type === CLIENT_CREDENTIALS) {
+      const host = String(req.headers.host ?? '').replace(/:\d+$/, '')
+      return clientCredentials(server, host, form, reply, user => issue(res, user, PRODUCTION_AUDIENCE))
+    }
+    if (form.grant_type === REFRESH_TOKEN)
+      return refreshToken(server, form, reply, (user, extra) => issue(res, user, PRODUCTION_AUDIENCE, extra))
     if (form.grant_type !== JWT_BEARER) return oauthError(res, 'unsupported_grant_type', 'grant type not supported')
     const assertion = form.assertion ?? ''
     server.assertions.push(assertion)
@@ -212,8 +239,8 @@ export async function startFakeSalesforce(options = {}) {
     issue(res, user, claims.aud.startsWith('https://') ? claims.aud : new URL(server.instanceUrl).origin)
   }
 
-  /** A successful token answer for the user, with the identity URL on `idBase`, in Salesforce's shape. */
-  const issue = (res, user, idBase) => {
+  /** A successful token answer for the user, with the identity URL on `idBase`, in Salesforce's shape; returns the token. */
+  const issue = (res, user, idBase, extra = {}) => {
     const token = `${server.orgId.slice(0, 15)}!AR${randomBytes(48).toString('base64url')}`
     server.tokens.push(token)
     server.sessions.set(token, user)
@@ -224,8 +251,10 @@ export async function startFakeSalesforce(options = {}) {
       id: `${idBase}/id/${server.orgId}/${user.userId}`,
       token_type: 'Bearer',
       issued_at: String(Date.now()),
-      signature: randomBytes(32).toString('base64')
+      signature: randomBytes(32).toString('base64'),
+      ...extra
     })
+    return token
   }
 
   const handleRevoke = (req, res, form) => {

@@ -358,6 +358,8 @@ describe('githubOidcLogin: one time limit for the whole attempt', () => {
     clientId: '3MVG9placeholderConsumerKey',
     loginUrl: 'https://acme.my.salesforce.com',
     tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token',
+    orgChosenBy: "'login-url'",
+
     oidcAudience: 'https://acme.my.salesforce.com',
     tokenHandler: '',
     subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',

@@ -39,6 +39,7 @@ describe('readInputs: auth-flow github-oidc', () => {
       clientId: CLIENT_ID,
       loginUrl: MY_DOMAIN,
       tokenUrl: `${MY_DOMAIN}/services/oauth2/token`,
+      orgChosenBy: "'login-url'",
       oidcAudience: MY_DOMAIN,
       tokenHandler: '',
       subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
@@ -71,6 +72,7 @@ describe('readInputs: auth-flow github-oidc', () => {
       clientId: CLIENT_ID,
       loginUrl: 'https://acme--uat.sandbox.my.salesforce.com',
       tokenUrl: 'https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token',
+      orgChosenBy: "'login-url'",
       oidcAudience: 'https://salesforce.acme.example/github',
       tokenHandler: 'GitHubActions',
       subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
@@ -269,7 +271,9 @@ describe('readInputs: subject-token-type and token-handler', () => {
   )
 })
 
-const AUTH_FLOW_FIX = "Use 'jwt-bearer' (a private key) or 'github-oidc' (keyless, GitHub's OIDC token), or remove it for jwt-bearer."
+const AUTH_FLOW_FIX =
+  "Use 'github-oidc' (keyless), 'jwt-bearer' (a private key), 'client-credentials' (the app's client secret) or " +
+  "'sfdx-url' (an SFDX auth URL), or remove it to let the inputs choose."
 const KEY_BASED: Record<string, string> = { 'client-id': CLIENT_ID, username: 'ci-bot@acme.example', 'private-key': KEY }
 
 describe('readInputs: auth-flow', () => {
@@ -292,7 +296,9 @@ describe('readInputs: auth-flow', () => {
     ['keyless', "'keyless'"],
     [`  ${'y'.repeat(80)} `, 'a value of 80 characters (not shown)']
   ])('refuses %j, quoting it only when short and printable', (value, quoted) => {
-    expect(refusal({ 'auth-flow': value })).toBe(`Input 'auth-flow' must be 'jwt-bearer' or 'github-oidc', not ${quoted}. ${AUTH_FLOW_FIX}`)
+    expect(refusal({ 'auth-flow': value })).toBe(
+      `Input 'auth-flow' must be one of 'jwt-bearer', 'github-oidc', 'client-credentials', 'sfdx-url', not ${quoted}. ${AUTH_FLOW_FIX}`
+    )
   })
 
   it.each([
@@ -301,8 +307,11 @@ describe('readInputs: auth-flow', () => {
     ['subject-token-type', 'jwt']
   ])('jwt-bearer refuses the keyless-only input %s', (name, value) => {
     const expected = `Input '${name}' is only used by the keyless flow. Remove it, or set 'auth-flow: github-oidc' to log in without a key.`
-    expect(refusal({ [name]: value }, KEY_BASED)).toBe(expected)
     expect(refusal({ 'auth-flow': 'jwt-bearer', [name]: value }, KEY_BASED)).toBe(expected)
+    // Without 'auth-flow', a key input and a keyless input name two flows: refused, naming one input of each.
+    expect(refusal({ [name]: value }, KEY_BASED)).toMatch(
+      new RegExp(`^Inputs '[a-z-]+' and '${name}' belong to different login flows \\(jwt-bearer, github-oidc\\)\\. `)
+    )
   })
 
   it('jwt-bearer ignores keyless-only inputs that are only whitespace', () => {
@@ -334,11 +343,21 @@ describe('readInputs: the order of the checks', () => {
     ['oidc-audience before max-attempts', { 'oidc-audience': 'http://x', 'max-attempts': '0' }, undefined, 'oidc-audience'],
     ['max-attempts before allowed-org-ids', { 'max-attempts': '0', 'allowed-org-ids': 'x' }, undefined, 'max-attempts'],
     ['jwt-bearer: auth-flow before client-id', { 'auth-flow': 'nope', 'client-id': '' }, KEY_BASED, 'auth-flow'],
-    ['jwt-bearer: client-id before keyless-only inputs', { 'client-id': '', 'token-handler': 'X' }, KEY_BASED, 'client-id'],
-    ['jwt-bearer: keyless-only inputs before username', { username: '', 'token-handler': 'X' }, KEY_BASED, 'token-handler'],
+    [
+      'jwt-bearer: client-id before keyless-only inputs',
+      { 'auth-flow': 'jwt-bearer', 'client-id': '', 'token-handler': 'X' },
+      KEY_BASED,
+      'client-id'
+    ],
+    [
+      'jwt-bearer: keyless-only inputs before username',
+      { 'auth-flow': 'jwt-bearer', username: '', 'token-handler': 'X' },
+      KEY_BASED,
+      'token-handler'
+    ],
     [
       'jwt-bearer: keyless-only inputs in a fixed order',
-      { 'subject-token-type': 'jwt', 'token-handler': 'X', 'oidc-audience': 'https://a' },
+      { 'auth-flow': 'jwt-bearer', 'subject-token-type': 'jwt', 'token-handler': 'X', 'oidc-audience': 'https://a' },
       KEY_BASED,
       'oidc-audience'
     ]

@@ -44,6 +44,7 @@ describe('readInputs: defaults of the newer inputs', () => {
       passphrase: '',
       loginUrl: 'https://login.salesforce.com',
       tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
+      orgChosenBy: "'login-url'",
       audience: 'https://login.salesforce.com',
       maxAttempts: 3,
       requestTimeoutSeconds: 30,

@@ -39,6 +39,7 @@ describe('readInputs', () => {
       passphrase: 'pass phrase',
       loginUrl: 'https://acme.my.salesforce.com',
       tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token',
+      orgChosenBy: "'login-url'",
       audience: 'https://test.salesforce.com'
     })
   })
@@ -82,13 +83,23 @@ describe('readInputs', () => {
     )
   })
 
-  it('reports client-id first when everything is empty', () => {
+  it('says how to choose a flow, with the secrets hint, when no input names one', () => {
     const empty = Object.fromEntries(Object.keys(BASE).map(k => [k, '']))
-    expect(thrown(() => readInputs(from(empty))).message).toMatch(/^Input 'client-id' is required but empty/)
+    const message = thrown(() => readInputs(from(empty))).message
+    expect(message).toMatch(/^No login flow is chosen: 'auth-flow' is empty and no flow's inputs are set\. /)
+    expect(message).toContain('secrets are not passed to workflows triggered from forks')
+  })
+
+  it('reports client-id first when everything is empty but the flow', () => {
+    const empty = Object.fromEntries(Object.keys(BASE).map(k => [k, '']))
+    expect(thrown(() => readInputs(from({ ...empty, 'auth-flow': 'jwt-bearer' }))).message).toMatch(
+      /^Input 'client-id' is required but empty/
+    )
   })
 
   it('checks username before the key inputs', () => {
-    expect(thrown(() => readInputs(from({ username: '', 'private-key': '' }))).message).toMatch(/^Input 'username' is required/)
+    const message = thrown(() => readInputs(from({ 'auth-flow': 'jwt-bearer', username: '', 'private-key': '' }))).message
+    expect(message).toMatch(/^Input 'username' is required/)
   })
 
   it.each([
