@@ -5,78 +5,20 @@
 // leaked secret. Replay a failure with FUZZ_SEED=<seed> (and FUZZ_RUN=<run> for that run alone).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { join } from 'node:path'
 import { defaultClaims, GITHUB_ISSUER, type OidcFault } from './support/fake-github-oidc.mjs'
 import { sfId } from './support/fake-salesforce.mjs'
-import { assertNoLeaks, rememberSecret, setUp, type Fixture, type Server, type StepResult } from './support/harness.js'
+import { assertNoLeaks, rememberSecret, setUp, type Fixture, type Server } from './support/harness.js'
 import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
 import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from './support/keys.mjs'
+import { HEADER_SAFE, HOSTILE, LOOPBACK, mutateText, problems, RUN_LIMIT_MS } from './support/fuzz.js'
 import { seededRandom, type Random } from './support/random.js'
-import { neutralize } from '../src/sanitize.js'
-import { FORGED, ROOT, runStep } from './support/runner.mjs'
+import { FORGED, runStep } from './support/runner.mjs'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128)
 const RUNS = Number(process.env.FUZZ_RUNS ?? 320)
 const ONLY = process.env.FUZZ_RUN === undefined ? undefined : Number(process.env.FUZZ_RUN)
 /** Two steps at a time on a 2-core machine, each lane with its own fake Salesforce (faults are per server). */
 const LANES = 2
-/** Well above any run's own limits (one attempt, a 10 s request timeout): a run killed here hung. */
-const RUN_LIMIT_MS = 20_000
-/** Real Salesforce host names resolve to 127.0.0.1, where nothing listens on 443: nothing leaves this machine. */
-const LOOPBACK = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
-
-/** Pieces a hostile value is made of: forged commands in every form the runner reads, and odd text. */
-const HOSTILE = [
-  `\n::warning::${FORGED}`,
-  `\r::stop-commands::${FORGED}`,
-  `\r\n::error::${FORGED}`,
-  `\n  ::add-mask::${FORGED}`,
-  `##[warning]${FORGED}`,
-  `##[set-output name=x;]${FORGED}`,
-  `\u2028::warning::${FORGED}`,
-  `\u0085::warning::${FORGED}`,
-  `%0A::warning::${FORGED}`,
-  `::error::${FORGED}`,
-  '<html><body><h1>Maintenance</h1><script>x()</script></body></html>',
-  '\t',
-  '\u001b[31m',
-  '\u007f',
-  '\u00a0',
-  '"',
-  "'",
-  '\\n',
-  '%',
-  '@',
-  '#',
-  '?',
-  '/',
-  ':',
-  'é',
-  '😀',
-  '\ud800'
-]
-/** The same, safe in an HTTP header (printable ASCII: Node refuses to send anything else). */
-const HEADER_SAFE = HOSTILE.filter(h => /^[\x20-\x7e]+$/.test(h))
-const CHARS = 'ABCabc0123+/=-_.!~@:#?%[]{}<>"\' \t\u00e9\u2028\u001b'
-
-/** One to three random edits of the text: insertions of hostile pieces, flips, cuts, repeats. */
-function mutateText(r: Random, text: string): string {
-  let t = text
-  for (let n = 1 + r.int(3); n > 0; n--) {
-    const at = r.int(t.length + 1)
-    const op = r.int(8)
-    if (op === 0) t = t.slice(0, at) + r.pick(HOSTILE) + t.slice(at)
-    else if (op === 1) t = t.slice(0, at) + r.pick([...CHARS]) + t.slice(at + 1)
-    else if (op === 2) t = t.slice(0, at) + t.slice(at + 1 + r.int(20))
-    else if (op === 3) t = t.slice(0, at)
-    else if (op === 4) t = t + r.pick(HOSTILE)
-    else if (op === 5) t = t.repeat(2 + r.int(r.chance(0.2) ? 400 : 4)).slice(0, 20_000)
-    else if (op === 6) t = `${r.pick([' ', '\n', '"', '\t'])}${t}${r.pick([' ', '\n', '"', '\t'])}`
-    else t = r.pick(['', ' ', '\n', r.pick(HOSTILE)])
-  }
-  return t
-}
-
 /** Flips, drops or cuts the base64 body of a PEM, or changes its shape the ways pasting does. */
 function mutatePem(r: Random, pem: string, extra: (() => string)[]): string {
   const lines = pem.trim().split('\n')
@@ -295,35 +237,6 @@ function redactedInputs(inputs: Record<string, string>): Record<string, string> 
         : [k, JSON.stringify(v).slice(0, 300)]
     )
   )
-}
-
-/**
- * Everything a run must satisfy; returns what went wrong, or nothing. `checkLeaks` throws on a leak;
- * `inputs` are the run's own: a refused one is never echoed when it is long.
- */
-function problems(r: StepResult, checkLeaks: (r: StepResult) => void, inputs: Record<string, string>): string[] {
-  const found: string[] = []
-  const refused = /^Input '([^']+)'/.exec(r.errors[0] ?? '')?.[1] ?? ''
-  const value = (inputs[refused] ?? '').trim()
-  if (value.length > 64 && r.errors[0].includes(neutralize(value))) {
-    found.push(`the refused ${value.length}-character '${refused}' is echoed in full`)
-  }
-  if (r.code !== 0 && r.code !== 1) found.push(r.code === null ? `did not finish within ${RUN_LIMIT_MS / 1000} s` : `exit code ${r.code}`)
-  if (/Unexpected error/.test(r.stdout + r.stderr)) found.push(`Unexpected error: ${r.errors.join(' | ').slice(0, 300)}`)
-  if (r.code === 1 && r.errors.length !== 1) found.push(`${r.errors.length} error lines`)
-  if (r.code === 0 && !r.outputs.access_token) found.push('success without an access token')
-  if (r.stderr.trim() !== '') found.push(`stderr: ${r.stderr.slice(0, 300)}`)
-  try {
-    checkLeaks(r)
-  } catch (err) {
-    found.push(
-      String((err as Error).message)
-        .split('\n')
-        .slice(0, 12)
-        .join(' ')
-    )
-  }
-  return found
 }
 
 describe(`fuzz of the bundled action (FUZZ_SEED=${SEED}, ${RUNS} runs)`, () => {
