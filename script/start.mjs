@@ -10,17 +10,26 @@ import { makeIdentity } from '../__tests__/support/keys.mjs'
 import { ACTION, ENTRY, ROOT, runStep, unescapeData } from '../__tests__/support/runner.mjs'
 import { scriptOptions } from './options.mjs'
 
-const USAGE = `Usage: npm start [-- --sandbox | --keyless] [-- --fail]
+const FLOWS = ['jwt-bearer', 'github-oidc', 'client-credentials', 'sfdx-url']
+
+const USAGE = `Usage: npm start [-- --flow jwt-bearer|github-oidc|client-credentials|sfdx-url] [-- --sandbox] [-- --fail]
 
 Runs ${relative(ROOT, ENTRY)} as a workflow step against a Salesforce-compatible token server on loopback,
 with a throwaway key and certificate, and prints the step's log (masked as GitHub masks it) and outputs.
 
-  --sandbox  log in with audience: sandbox (the server accepts only ${SANDBOX_AUDIENCE})
-  --keyless  log in without a key (auth-flow: github-oidc): a fake GitHub OIDC service issues the job's ID
-             token, and the org's token exchange handler applies one trust rule for acme/app on main
-  --fail     see the error a workflow would show: a user who has not been pre-authorized, or (keyless) a
-             push to a branch no trust rule names
+  --flow     the login flow (default jwt-bearer, a throwaway key and certificate):
+             github-oidc: keyless; a fake GitHub OIDC service issues the job's ID token, and the org's token
+               exchange handler applies one trust rule for acme/app on main (--keyless says the same)
+             client-credentials: the app's client id and secret; the token is the app's Run-As user's
+             sfdx-url: the refresh token of an SFDX auth URL, as \`sf org auth show-sfdx-auth-url\` prints it
+  --sandbox  jwt-bearer with audience: sandbox (the server accepts only ${SANDBOX_AUDIENCE})
+  --fail     see the error a workflow would show: a user who has not been pre-authorized (jwt-bearer), a push
+             to a branch no trust rule names (github-oidc), an app without a Run-As user (client-credentials),
+             or a revoked refresh token (sfdx-url)
   --help     show this help`
+
+/** Inputs whose values the runner would show as *** (they come from secrets). */
+const SECRET_INPUTS = ['private-key', 'client-secret', 'sfdx-auth-url']
 
 const KEYLESS_USER = 'deploy@acme.example'
 
@@ -51,7 +60,7 @@ const masker = secrets => text =>
 function printStep(title, result, mask, inputs = {}) {
   console.log(`\n${title}`)
   if (Object.keys(inputs).length) console.log('  with:')
-  for (const [name, value] of Object.entries(inputs)) console.log(`    ${name}: ${name === 'private-key' ? '***' : value}`)
+  for (const [name, value] of Object.entries(inputs)) console.log(`    ${name}: ${SECRET_INPUTS.includes(name) ? '***' : value}`)
   const log = runnerLog(result.visible, mask)
   if (log) console.log(log.replace(/^/gm, '  '))
   if (result.summary.trim()) console.log(`\n  Step summary:\n${mask(result.summary.trimEnd()).replace(/^/gm, '    ')}`)
@@ -59,20 +68,27 @@ function printStep(title, result, mask, inputs = {}) {
 
 async function main() {
   const { values: options, exit } = scriptOptions(
-    { sandbox: { type: 'boolean' }, keyless: { type: 'boolean' }, fail: { type: 'boolean' } },
+    { sandbox: { type: 'boolean' }, keyless: { type: 'boolean' }, fail: { type: 'boolean' }, flow: { type: 'string' } },
     USAGE
   )
   if (!options) return exit
-  if (options.sandbox && options.keyless) {
-    console.error(`--sandbox and --keyless do not go together.\n\n${USAGE}`)
+  const flow = options.keyless ? 'github-oidc' : (options.flow ?? 'jwt-bearer')
+  if (!FLOWS.includes(flow) || (options.keyless && options.flow && options.flow !== 'github-oidc')) {
+    console.error(`--flow must be one of ${FLOWS.join(', ')}.\n\n${USAGE}`)
+    return 2
+  }
+  if (options.sandbox && flow !== 'jwt-bearer') {
+    console.error(`--sandbox goes with the jwt-bearer flow only.\n\n${USAGE}`)
     return 2
   }
 
   const server = await startFakeSalesforce({ audiences: options.sandbox ? [SANDBOX_AUDIENCE] : undefined })
   const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-start-'))
-  const github = options.keyless ? await startFakeGitHubOidc() : undefined
+  const github = flow === 'github-oidc' ? await startFakeGitHubOidc() : undefined
   try {
     if (github) return await keyless(server, github, dir, options.fail)
+    if (flow === 'client-credentials') return await clientCredentials(server, dir, options.fail)
+    if (flow === 'sfdx-url') return await sfdxUrl(server, dir, options.fail)
     const identity = makeIdentity()
     const clientId = `3MVG9${randomUUID().replace(/-/g, '')}`
     const username = options.fail ? 'not-approved@acme.example' : 'deploy@acme.example'
@@ -102,6 +118,27 @@ async function keyless(server, github, dir, fail) {
     `Trust rule: repository id ${rule.Repository_Id__c} (${rule.Repository__c}), ref ${rule.Ref__c}, audience ${rule.Audience__c} -> ${KEYLESS_USER}.`
   )
   return showRun({ 'auth-flow': 'github-oidc', 'client-id': clientId, 'login-url': server.url }, dir, github.env())
+}
+
+/** The client credentials set-up: an app with the flow on and (unless failing) a Run-As user. */
+async function clientCredentials(server, dir, fail) {
+  const runAs = 'integration@acme.example'
+  server.addUser(runAs)
+  const { clientId, clientSecret } = server.addClientCredentialsApp({ runAs: fail ? undefined : runAs })
+  console.log(`Fake Salesforce at ${server.url} (org ${server.orgId}), standing in for the org's My Domain.`)
+  console.log(`App ${clientId} enables the client credentials flow; its Run-As user is ${fail ? 'NOT set' : runAs}.`)
+  return showRun({ 'client-id': clientId, 'client-secret': clientSecret, 'login-url': server.url }, dir)
+}
+
+/** The SFDX auth URL set-up: an app, a user, and a refresh token as a web login leaves one (revoked to fail). */
+async function sfdxUrl(server, dir, fail) {
+  server.addUser(KEYLESS_USER)
+  const { clientId, clientSecret } = server.addRefreshTokenApp()
+  const token = server.issueRefreshToken(clientId, KEYLESS_USER)
+  if (fail) server.refreshTokens.get(token).state = 'revoked'
+  console.log(`Fake Salesforce at ${server.url} (org ${server.orgId}).`)
+  console.log(`A refresh token of ${KEYLESS_USER} for app ${clientId}${fail ? ', since revoked' : ''}, in an SFDX auth URL.`)
+  return showRun({ 'sfdx-auth-url': server.sfdxAuthUrl(clientId, clientSecret, token) }, dir)
 }
 
 /** Runs the main step and the post step, and prints them as the run page shows them. */
