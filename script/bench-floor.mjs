@@ -1,7 +1,8 @@
 // The floors for `npm run bench`: the least a login costs in Node, with built-ins alone, set up through
 // FLOOR_* variables by script/bench.mjs. The key-based floor reads the key, signs one RS256 assertion and
 // makes one POST; the keyless floor (FLOOR_ID_TOKEN_URL set) makes the same two requests as the action's
-// keyless flow: a GET of GitHub's ID token, then the token exchange POST. Both load http and https, as any
+// keyless flow: a GET of GitHub's ID token, then the token exchange POST; the single-request floor (FLOOR_FORM
+// set) makes the one POST of the client credentials and refresh token flows. All load http and https, as any
 // client of GitHub and Salesforce must.
 import { createPrivateKey, randomUUID, sign } from 'node:crypto'
 import http from 'node:http'
@@ -56,7 +57,11 @@ async function keyless() {
 }
 
 try {
-  const answer = await (env.FLOOR_ID_TOKEN_URL ? keyless() : jwtBearer())
+  const answer = await (env.FLOOR_FORM
+    ? post(env.FLOOR_TOKEN_URL, JSON.parse(env.FLOOR_FORM))
+    : env.FLOOR_ID_TOKEN_URL
+      ? keyless()
+      : jwtBearer())
   if (!answer.access_token) throw new Error('no access_token in the answer')
 } catch (err) {
   console.error(err.message)

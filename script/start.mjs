@@ -1,12 +1,12 @@
 // `npm start`: runs the bundled action exactly as a workflow step would, against the fake Salesforce on
 // loopback, and prints what the workflow's log would show. No Salesforce org, key or secret needed.
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
 import { SANDBOX_AUDIENCE, startFakeSalesforce } from '../__tests__/support/fake-salesforce.mjs'
-import { makeIdentity } from '../__tests__/support/keys.mjs'
+import { makeIdentity, testTlsIdentity } from '../__tests__/support/keys.mjs'
 import { ACTION, ENTRY, ROOT, runStep, unescapeData } from '../__tests__/support/runner.mjs'
 import { scriptOptions } from './options.mjs'
 
@@ -82,8 +82,14 @@ async function main() {
     return 2
   }
 
-  const server = await startFakeSalesforce({ audiences: options.sandbox ? [SANDBOX_AUDIENCE] : undefined })
+  // An SFDX auth URL always logs in over https: that org serves https with a test CA the step trusts.
+  const tls = flow === 'sfdx-url' ? testTlsIdentity(['acme.my.salesforce.com']) : undefined
+  const server = await startFakeSalesforce({
+    audiences: options.sandbox ? [SANDBOX_AUDIENCE] : undefined,
+    tls: tls && { key: tls.key, cert: tls.cert }
+  })
   const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-start-'))
+  if (tls) writeFileSync(join(dir, 'ca.crt'), tls.ca)
   const github = flow === 'github-oidc' ? await startFakeGitHubOidc() : undefined
   try {
     if (github) return await keyless(server, github, dir, options.fail)
@@ -138,7 +144,7 @@ async function sfdxUrl(server, dir, fail) {
   if (fail) server.refreshTokens.get(token).state = 'revoked'
   console.log(`Fake Salesforce at ${server.url} (org ${server.orgId}).`)
   console.log(`A refresh token of ${KEYLESS_USER} for app ${clientId}${fail ? ', since revoked' : ''}, in an SFDX auth URL.`)
-  return showRun({ 'sfdx-auth-url': server.sfdxAuthUrl(clientId, clientSecret, token) }, dir)
+  return showRun({ 'sfdx-auth-url': server.sfdxAuthUrl(clientId, clientSecret, token) }, dir, { NODE_EXTRA_CA_CERTS: join(dir, 'ca.crt') })
 }
 
 /** Runs the main step and the post step, and prints them as the run page shows them. */

@@ -76,6 +76,6 @@ export function parseSfdxAuthUrl(value: string): SfdxAuthUrl {
   if (!local && (!isSalesforceHost(url.hostname) || /(^|\.)lightning\.force\.com$/i.test(url.hostname))) {
     throw wrong('has a host that is not a Salesforce login or My Domain host; the refresh token is only ever sent to one')
   }
-  // Plain http on this machine only, for local testing, as 'login-url' allows.
-  return { clientId, clientSecret, refreshToken, loginUrl: `${local ? 'http' : 'https'}://${url.host}` }
+  // Always https, as the Salesforce CLI logs in at https://<host>: the refresh token never travels in clear text.
+  return { clientId, clientSecret, refreshToken, loginUrl: `https://${url.host}` }
 }

@@ -1,8 +1,12 @@
 // Set-up for tests of the client credentials and SFDX auth URL flows: one fake org with an app for each grant,
 // a Run-As user, refresh tokens issued as a web login would, and a step runner that checks every run for leaks
 // of the client secrets and refresh tokens as well as of everything the org issued.
-import { startFakeSalesforce, type FakeSalesforceOptions } from './fake-salesforce.mjs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startFakeSalesforce } from './fake-salesforce.mjs'
 import { assertNoLeaks, USERNAME, type Server, type StepOptions, type StepResult } from './harness.js'
+import { testTlsIdentity } from './keys.mjs'
 import { removeStepFolders, runStep } from './runner.mjs'
 
 export const RUN_AS = 'integration@acme.example'
@@ -23,8 +27,13 @@ export interface FlowsFixture {
   close(): Promise<void>
 }
 
-export async function setUpFlows(options: FakeSalesforceOptions = {}): Promise<FlowsFixture> {
-  const server = await startFakeSalesforce(options)
+/** The org serves https on loopback (an SFDX auth URL always logs in over https), trusted through NODE_EXTRA_CA_CERTS. */
+export async function setUpFlows(): Promise<FlowsFixture> {
+  const tls = testTlsIdentity(['acme.my.salesforce.com'])
+  const server = await startFakeSalesforce({ tls: { key: tls.key, cert: tls.cert } })
+  const caDir = mkdtempSync(join(tmpdir(), 'sf-flows-ca-'))
+  writeFileSync(join(caDir, 'ca.crt'), tls.ca)
+  const trust = { NODE_EXTRA_CA_CERTS: join(caDir, 'ca.crt') }
   server.addUser(USERNAME)
   server.addUser(RUN_AS)
   const cc = server.addClientCredentialsApp({ runAs: RUN_AS })
@@ -46,10 +55,11 @@ export async function setUpFlows(options: FakeSalesforceOptions = {}): Promise<F
     refresh,
     sfdxUrl,
     secrets,
-    step: async (inputs, stepOptions = {}) => check(await runStep({ ...stepOptions, inputs })),
-    post: async (main, inputs) => check(await runStep({ inputs, state: main.state, post: true, dir: main.dir })),
+    step: async (inputs, stepOptions = {}) => check(await runStep({ ...stepOptions, inputs, env: { ...trust, ...stepOptions.env } })),
+    post: async (main, inputs) => check(await runStep({ inputs, state: main.state, post: true, dir: main.dir, env: trust })),
     close: async () => {
       await server.close()
+      rmSync(caDir, { recursive: true, force: true })
       removeStepFolders()
     }
   }

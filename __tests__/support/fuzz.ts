@@ -89,4 +89,3 @@ export function problems(r: StepResult, checkLeaks: (r: StepResult) => void, inp
   }
   return found
 }
-

@@ -45,9 +45,9 @@ describe('parseSfdxAuthUrl: what the Salesforce CLI accepts', () => {
       { clientId: 'PlatformCLI', clientSecret: '', refreshToken: REFRESH, loginUrl: 'https://acme.my.salesforce.com' }
     ],
     [
-      'loopback over http, for local testing',
+      'loopback, for local testing, still over https',
       `force://PlatformCLI::${REFRESH}@127.0.0.1:8443`,
-      { clientId: 'PlatformCLI', clientSecret: '', refreshToken: REFRESH, loginUrl: 'http://127.0.0.1:8443' }
+      { clientId: 'PlatformCLI', clientSecret: '', refreshToken: REFRESH, loginUrl: 'https://127.0.0.1:8443' }
     ]
   ])('accepts %s', (_name, url, expected) => {
     expect(parseSfdxAuthUrl(url)).toEqual(expected)
