@@ -154,6 +154,47 @@ const SCENARIOS = [
       return { exported, username: org.username }
     },
     checks: CLI_CHECKS
+  },
+  {
+    name: 'Client credentials login (auth-flow: client-credentials) with export-env: true',
+    async login(org) {
+      // The app's Run-As user is the org's one user, so the CLI checks below find it by name.
+      const { clientId, clientSecret } = org.server.addClientCredentialsApp({ runAs: org.username })
+      const inputs = { 'client-id': clientId, 'client-secret': clientSecret, 'login-url': MY_DOMAIN }
+      const exported = await exportedLogin(inputs, org.env, () => [...org.server.tokens, clientSecret])
+      return { exported, username: org.username }
+    },
+    checks: CLI_CHECKS
+  },
+  {
+    name: 'SFDX auth URL login (auth-flow: sfdx-url) with export-env: true',
+    async login(org) {
+      const { clientId, clientSecret } = org.server.addRefreshTokenApp()
+      const refreshToken = org.server.issueRefreshToken(clientId, org.username)
+      const url = org.server.sfdxAuthUrl(clientId, clientSecret, refreshToken, new URL(MY_DOMAIN).host)
+      const exported = await exportedLogin({ 'sfdx-auth-url': url }, org.env, () => [...org.server.tokens, clientSecret, refreshToken])
+      return { exported, username: org.username, sfdxUrl: url }
+    },
+    checks: [
+      ...CLI_CHECKS,
+      {
+        name: "'sf org login sfdx-url' with the same URL reaches the same org and user as the action",
+        async run(ctx) {
+          const env = ctx.cliEnv()
+          const file = join(env.HOME, 'auth-url.txt')
+          writeFileSync(file, ctx.sfdxUrl, { mode: 0o600 })
+          // Its --json result holds the refresh token and secret up to CLI 2.136.8: never printed, not even on failure.
+          const login = await runShell(`sf org login sfdx-url --sfdx-url-file "${file}" --alias via-cli --json`, env)
+          ctx.transcript.push(
+            `$ sf org login sfdx-url --sfdx-url-file <file> --alias via-cli --json\n(exit ${login.code}; output not shown: it holds secrets)`
+          )
+          expectThat(login.code === 0, `'sf org login sfdx-url' exited with ${login.code}`)
+          const viaCli = json(await sh(ctx, 'sf org display --target-org via-cli --json', env))
+          expectThat(viaCli.id === ctx.org.server.orgId, `the CLI reached org '${viaCli.id}', the action ${ctx.org.server.orgId}`)
+          expectThat(viaCli.username === ctx.username, `the CLI logged in as '${viaCli.username}', the action as ${ctx.username}`)
+        }
+      }
+    ]
   }
 ]
 
@@ -193,13 +234,13 @@ async function main() {
       console.log(scenario.name)
       let ctx
       try {
-        const { exported, username } = await scenario.login(org)
+        const { exported, username, sfdxUrl } = await scenario.login(org)
         const cliEnv = () => {
           const env = sfEnv(sf, { ...org.env, ...exported })
           homes.push(env.HOME)
           return env
         }
-        ctx = { org, username, token: exported.SF_ACCESS_TOKEN, cliEnv, transcript: [] }
+        ctx = { org, username, sfdxUrl, token: exported.SF_ACCESS_TOKEN, cliEnv, transcript: [] }
         expectThat(ctx.token && exported.SF_ORG_INSTANCE_URL, 'SF_ACCESS_TOKEN or SF_ORG_INSTANCE_URL was not exported')
       } catch (err) {
         failed += scenario.checks.length
