@@ -6,7 +6,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TrustRule } from './support/fake-salesforce.mjs'
 import { ROOT } from './support/runner.mjs'
-import { DEFAULT_ISSUER, issuerOf, issuersOfActiveRules, matchingRules, patternMatches, ruleMatches } from './support/trust-rules.mjs'
+import {
+  DEFAULT_ISSUER,
+  ISSUER_FORMS,
+  issuerOf,
+  issuersOfActiveRules,
+  matchingRules,
+  patternMatches,
+  ruleMatches
+} from './support/trust-rules.mjs'
 
 const DEFAULT = join(ROOT, 'salesforce', 'force-app', 'main', 'default')
 const RESOURCE = 'GitHubTrustRuleCases'
@@ -73,6 +81,18 @@ describe('the shared table itself', () => {
     const meta = readFileSync(join(DEFAULT, 'staticresources', `${RESOURCE}.resource-meta.xml`), 'utf8')
     expect(meta).toContain('<contentType>application/json</contentType>')
     expect(meta).toContain('<cacheControl>Private</cacheControl>')
+  })
+
+  it('drives an Apex matcher with the same issuer forms, default issuer and event separators as the fake', () => {
+    const apex = readFileSync(APEX_MATCHER, 'utf8')
+    const literals = (from: string): string[] =>
+      [...from.matchAll(/Pattern\.compile\('((?:[^'\\]|\\.)*)'\)/g)].map(m => m[1].replace(/\\\\/g, '\\'))
+    const forms = apex.split('ISSUER_FORMS = ')[1].split('};')[0]
+    expect(literals(forms)).toEqual(ISSUER_FORMS.map(form => form.source.replace(/^\^|\$$/g, '').replace(/\\\//g, '/')))
+    expect(apex).toContain(`DEFAULT_ISSUER = '${DEFAULT_ISSUER}'`)
+    expect(apex).toContain("EVENT_SEPARATORS = '[ \\\\t\\\\r\\\\n,]+'")
+    expect(apex).toContain("UNSUPPORTED_IN_PATTERN = '?+[]!\\\\'")
+    expect(apex).toContain("UNSAFE_BY_DEFAULT = new Set<String>{ 'pull_request_target', 'workflow_run' }")
   })
 
   it('drives an Apex matcher that stays pure: no SOQL, DML or callouts', () => {

@@ -4,8 +4,8 @@
 
 export const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com'
 
-// The issuer forms GitHub uses (github.com, its per-enterprise form, GHE.com and its per-enterprise form, GHES).
-const ISSUER_FORMS = [
+/** The issuer forms GitHub uses (github.com, its per-enterprise form, GHE.com and its per-enterprise form, GHES). */
+export const ISSUER_FORMS = [
   /^https:\/\/token\.actions\.githubusercontent\.com(\/[A-Za-z0-9][A-Za-z0-9-]*)?$/,
   /^https:\/\/token\.actions\.([a-z0-9][a-z0-9-]*)\.ghe\.com(\/\1)?$/,
   /^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?\/_services\/token$/
