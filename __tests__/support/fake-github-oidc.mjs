@@ -80,6 +80,8 @@ export async function startFakeGitHubOidc(options = {}) {
     ruleFor(audience, username) {
       const c = service.claims
       return {
+        DeveloperName: 'Acme_App_Main',
+        Repository_Owner_Id__c: c.repository_owner_id,
         Repository_Id__c: c.repository_id,
         Repository__c: c.repository,
         Ref__c: c.ref,

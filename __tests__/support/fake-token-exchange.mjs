@@ -4,6 +4,9 @@
 import { createPublicKey, createVerify } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
+import { matchingRules } from './trust-rules.mjs'
+
+export { ruleMatches } from './trust-rules.mjs'
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
 export const TOKEN_TYPES = { 'urn:ietf:params:oauth:token-type:jwt': 'JWT', 'urn:ietf:params:oauth:token-type:id_token': 'ID_TOKEN' }
@@ -55,20 +58,6 @@ const blank = v => v === undefined || v === null || String(v).trim() === ''
 /** A claim as Apex's String.valueOf reads it for the types GitHub sends; '' for anything else (an array). */
 const text = v => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')
 
-/** The rule fields, compared as the Apex handler compares them. */
-export function ruleMatches(rule, claims) {
-  if (!rule.Active__c || blank(rule.Repository_Id__c) || blank(rule.Audience__c) || blank(rule.Username__c)) return false
-  if (rule.Repository_Id__c !== text(claims.repository_id)) return false
-  if (!blank(rule.Repository__c) && rule.Repository__c.toLowerCase() !== text(claims.repository).toLowerCase()) return false
-  if (!blank(rule.Ref__c)) {
-    if (claims.ref === undefined || claims.ref === null) return false
-    const ref = text(claims.ref)
-    if (rule.Ref__c.endsWith('*') ? !ref.startsWith(rule.Ref__c.slice(0, -1)) : ref !== rule.Ref__c) return false
-  }
-  if (!blank(rule.Environment__c) && rule.Environment__c !== text(claims.environment)) return false
-  return rule.Audience__c === text(claims.aud)
-}
-
 /** How the handler names what was presented in its refusals. */
 export function presented(c) {
   const env = blank(c.environment) ? 'environment (none)' : `environment '${text(c.environment)}'`
@@ -90,7 +79,7 @@ export async function validateIncomingToken(handler, token, users, at = Date.now
   if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || Math.trunc(claims.nbf) - SKEW_SECONDS > nowSeconds)) {
     return { message: 'GitHub OIDC token rejected: it is not valid yet.' }
   }
-  const matching = handler.rules.filter(rule => ruleMatches(rule, claims))
+  const matching = matchingRules(handler.rules, claims)
   const names = [...new Set(matching.map(rule => rule.Username__c.toLowerCase()))]
   if (names.length === 0) return { message: `No active GitHub trust rule matches ${presented(claims)}.` }
   if (names.length > 1) {
