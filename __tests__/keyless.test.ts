@@ -50,7 +50,7 @@ describe('a keyless login', () => {
     expect(sent[0].form).toEqual({
       grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
       subject_token: idToken,
-      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
       client_id: k.clientId
     })
 
@@ -124,13 +124,14 @@ describe('a keyless login', () => {
         exchanges: sent
       } = await observed({
         'token-handler': 'GitHubActionsTokenExchangeHandler',
-        'subject-token-type': 'id_token',
+        'subject-token-type': 'jwt',
         'oidc-audience': audience
       })
       expect(r.errors).toEqual([])
       expect(github[0].audience).toBe(audience)
       expect(sent[0].form.token_handler).toBe('GitHubActionsTokenExchangeHandler')
-      expect(sent[0].form.subject_token_type).toBe('urn:ietf:params:oauth:token-type:id_token')
+      // JWT in upper case, as Auth.OAuth2TokenExchangeType spells it: the fake knows no other spelling.
+      expect(sent[0].form.subject_token_type).toBe('urn:ietf:params:oauth:token-type:JWT')
     } finally {
       k.handler.rules.pop()
     }
@@ -361,11 +362,15 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
     }
   })
 
-  it('a handler that gives no reason', async () => {
-    k.handler.jwt = false
+  it('a handler that gives no reason: one that does not enable the type sent', async () => {
+    k.handler.idToken = false
     try {
       expect(await refused()).toContain('error_description "token handler validation failed". The org\'s token exchange handler refused')
+      k.handler.idToken = true
+      k.handler.jwt = false
+      expect(await refused({ 'subject-token-type': 'jwt' })).toContain('error_description "token handler validation failed".')
     } finally {
+      k.handler.idToken = true
       k.handler.jwt = true
     }
   })

@@ -50,7 +50,8 @@ export type GetInput = (name: string) => string
 const FLOWS = ['jwt-bearer', 'github-oidc'] as const
 
 const TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:'
-const SUBJECT_TOKEN_TYPES = ['jwt', 'id_token']
+/** As Auth.OAuth2TokenExchangeType (Apex reference) spells them: JWT in upper case, unlike RFC 8693. */
+const SUBJECT_TOKEN_TYPES: Record<string, string> = { jwt: 'JWT', id_token: 'id_token' }
 
 /** Inputs of the key-based flow that the keyless flow refuses, with what to do instead. */
 const NOT_KEYLESS: [string, string][] = [
@@ -198,12 +199,12 @@ function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
   const loginUrl = parseMyDomainUrl(
     plainText('login-url', required(get, 'login-url', "the org's My Domain URL, e.g. https://acme.my.salesforce.com"), 2048)
   )
-  const type = get('subject-token-type').trim().toLowerCase() || 'jwt'
-  if (!SUBJECT_TOKEN_TYPES.includes(type)) {
+  const type = get('subject-token-type').trim().toLowerCase() || 'id_token'
+  if (!Object.hasOwn(SUBJECT_TOKEN_TYPES, type)) {
     throw inputError(
       'subject-token-type',
       `must be 'jwt' or 'id_token', not ${shown(get('subject-token-type').trim())}`,
-      "Use the type your token exchange handler enables, or remove it for 'jwt'."
+      "Use the type your token exchange handler enables, or remove it for 'id_token' (GitHub's token is an OIDC ID token)."
     )
   }
   const tokenHandler = get('token-handler').trim()
@@ -218,7 +219,7 @@ function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
     flow: 'github-oidc',
     oidcAudience: parseOidcAudience(get('oidc-audience')) ?? loginUrl,
     tokenHandler,
-    subjectTokenType: TOKEN_TYPE_URN + type,
+    subjectTokenType: TOKEN_TYPE_URN + SUBJECT_TOKEN_TYPES[type],
     ...commonInputs(get, clientId, { loginUrl, tokenUrl: `${loginUrl}/services/oauth2/token` })
   }
 }

@@ -6,7 +6,7 @@ import http from 'node:http'
 import https from 'node:https'
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
-export const TOKEN_TYPES = { 'urn:ietf:params:oauth:token-type:jwt': 'JWT', 'urn:ietf:params:oauth:token-type:id_token': 'ID_TOKEN' }
+export const TOKEN_TYPES = { 'urn:ietf:params:oauth:token-type:JWT': 'JWT', 'urn:ietf:params:oauth:token-type:id_token': 'ID_TOKEN' }
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
 const SKEW_SECONDS = 60
 

@@ -360,7 +360,7 @@ describe('githubOidcLogin: one time limit for the whole attempt', () => {
     tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token',
     oidcAudience: 'https://acme.my.salesforce.com',
     tokenHandler: '',
-    subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+    subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
     maxAttempts: 1,
     requestTimeoutSeconds: 1,
     revokeToken: false,
