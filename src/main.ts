@@ -8,17 +8,23 @@ import { jwtBearerLogin } from './jwt-bearer.js'
 import { isOrgAllowed } from './orgs.js'
 import { cleanup } from './post.js'
 import { revokeToken } from './revoke.js'
-import { neutralize, safeLogger } from './sanitize.js'
+import { neutralize, redactor, safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
 import { authenticatedLine, summaryMarkdown } from './summary.js'
 import { parseIdentity } from './token.js'
 
-/** Every log line goes through here, so no value it quotes can forge a workflow command. */
-const log = safeLogger(core)
+/** Every secret the step masks, removed again from any text it logs, even where a server quoted it. */
+const secrets = redactor()
+
+/** Every log line goes through here, so no value it quotes can forge a workflow command or show a secret. */
+const log = safeLogger(core, secrets.redact)
 
 const io: FlowIo = {
   ...log,
-  mask: secret => core.setSecret(secret),
+  mask: secret => {
+    core.setSecret(secret)
+    secrets.remember(secret)
+  },
   post: postForm,
   get: getUrl,
   retry: { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => log.info(message) }
@@ -89,6 +95,7 @@ export async function run(): Promise<void> {
       await login()
     }
   } catch (err) {
-    core.setFailed(neutralize(err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`))
+    const message = err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`
+    core.setFailed(neutralize(secrets.redact(message)))
   }
 }
