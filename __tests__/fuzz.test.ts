@@ -90,9 +90,20 @@ function hostileField(r: Random, valid: string): unknown {
   }
 }
 
-function hostileAnswer(r: Random, server: Server): NonNullable<Case['answer']> {
+/** A server message that quotes a secret the action holds: whole, cut short, or its tail. */
+function quoting(r: Random, secret: string): string {
+  const quote = r.pick([() => secret, () => secret.slice(r.int(8), 30 + r.int(40)), () => secret.slice(-(24 + r.int(20)))])()
+  return r.pick([`token ${quote} is invalid`, `${quote}`, `{"bad":"${quote}"}`, `${'x'.repeat(r.int(600))} ${quote}`])
+}
+
+/** A host name of thousands of characters, in labels a URL parser accepts. */
+const hugeHost = (r: Random): string => `${`${'a'.repeat(20 + r.int(40))}.`.repeat(40 + r.int(80))}example`
+
+function hostileAnswer(r: Random, server: Server, secrets: string[] = [], quoteChance = 0.25): NonNullable<Case['answer']> {
   const token = `${server.orgId.slice(0, 15)}!AR${createHash('sha256').update(String(r.next())).digest('base64url')}`
   rememberSecret(token)
+  // Salesforce (or a proxy) quoting a secret back: the access token of this very answer, or one the action sent.
+  const quoted = r.chance(quoteChance) ? quoting(r, r.pick([token, ...secrets])) : undefined
   const fields = {
     access_token: hostileField(r, token),
     instance_url: hostileField(r, 'https://acme.my.salesforce.com'),
@@ -100,8 +111,9 @@ function hostileAnswer(r: Random, server: Server): NonNullable<Case['answer']> {
     scope: hostileField(r, 'api web'),
     token_type: hostileField(r, 'Bearer'),
     error: hostileField(r, r.pick(['invalid_grant', 'invalid_client_id', 'server_error'])),
-    error_description: hostileField(r, r.pick(['invalid assertion', 'audience is invalid', 'user hasnt approved this consumer']))
+    error_description: quoted ?? hostileField(r, r.pick(['invalid assertion', 'audience is invalid', 'user hasnt approved this consumer']))
   }
+  if (quoted) fields.access_token = token
   const json = JSON.stringify(fields)
   const body = r.pick([
     () => json,
@@ -114,7 +126,13 @@ function hostileAnswer(r: Random, server: Server): NonNullable<Case['answer']> {
     () => mutateText(r, json)
   ])()
   const headers: Record<string, string> = {
-    'content-type': r.pick(['application/json', 'text/html', 'text/plain', `application/json; ${r.pick(HEADER_SAFE)}`])
+    'content-type': r.pick([
+      'application/json',
+      'text/html',
+      'text/plain',
+      `application/json; ${r.pick(HEADER_SAFE)}`,
+      `text/html; ${'p'.repeat(r.int(8000))}`
+    ])
   }
   if (r.chance(0.3)) headers['retry-after'] = r.pick(['1', '0', '-5', '99999', 'Wed, 21 Oct 2015 07:28:00 GMT', r.pick(HEADER_SAFE)])
   if (r.chance(0.3))
@@ -122,9 +140,10 @@ function hostileAnswer(r: Random, server: Server): NonNullable<Case['answer']> {
       'https://evil.example/x',
       `https://acme.my.salesforce.com/##[warning]${FORGED}`,
       '::::',
-      r.pick(HEADER_SAFE)
+      r.pick(HEADER_SAFE),
+      `https://${hugeHost(r)}/x`
     ])
-  const status = r.pick([200, 200, 200, 200, 400, 401, 403, 404, 429, 500, 502, 503, 301, 302, 307, 204, 418])
+  const status = quoted ? r.pick([400, 401]) : r.pick([200, 200, 200, 200, 400, 401, 403, 404, 429, 500, 502, 503, 301, 302, 307, 204, 418])
   return { status, headers, body, truncateAfter: r.chance(0.1) ? r.int(body.length) : undefined }
 }
 
@@ -182,7 +201,11 @@ function makeCase(r: Random, f: Fixture, keys: Record<string, () => string>): Ca
           'ftp://x',
           'not a url',
           'https://salesforce.com.evil.example',
-          'javascript:alert(1)'
+          'javascript:alert(1)',
+          // Only look like this machine: never plain http, never past a proxy.
+          `http://127.0.0.1.evil.example:${port}`,
+          `https://127.0.0.1.my.salesforce.com:${port}`,
+          `https://${hugeHost(r)}.my.salesforce.com`
         ])
     ])()
     what.push('url')
@@ -223,7 +246,8 @@ function makeCase(r: Random, f: Fixture, keys: Record<string, () => string>): Ca
     ])()
     what.push('allowed-org-ids')
   }
-  const answer = chosen.has('answer') ? hostileAnswer(r, f.server) : undefined
+  const keyLines = f.identity.pkcs8.split('\n').filter(l => !l.startsWith('-----'))
+  const answer = chosen.has('answer') ? hostileAnswer(r, f.server, keyLines) : undefined
   if (answer) what.push(`answer HTTP ${answer.status}`)
   return { what, inputs, answer }
 }
@@ -430,12 +454,16 @@ function makeKeylessCase(r: Random, k: KeylessFixture): KeylessCase {
     'github',
     'github',
     'answer',
-    'answer'
+    'answer',
+    'quote',
+    'quote'
   ] as const
   const chosen = new Set<(typeof parts)[number]>([r.pick(parts)])
   while (r.chance(0.3)) chosen.add(r.pick(parts))
   // A retried attempt may wait out a backoff: numbers are fuzzed only where no attempt fails for a moment.
-  if (chosen.has('number')) for (const p of ['url', 'env', 'github', 'answer'] as const) chosen.delete(p)
+  if (chosen.has('number')) for (const p of ['url', 'env', 'github', 'answer', 'quote'] as const) chosen.delete(p)
+  // A quote scripts both answers itself.
+  if (chosen.has('quote')) for (const p of ['github', 'answer'] as const) chosen.delete(p)
   const url = k.server.url
 
   if (chosen.has('flow')) {
@@ -538,7 +566,11 @@ function makeKeylessCase(r: Random, k: KeylessFixture): KeylessCase {
               'https://token.actions.githubusercontent.com/_apis/oidc/token?api-version=2.0',
               `${k.github.url}/_apis/oidc/token`,
               `${k.github.requestUrl}&audience=${FORGED}`,
-              `${k.github.requestUrl}#x`
+              `${k.github.requestUrl}#x`,
+              // Only look like this machine: plain http is refused, https is a host like any other.
+              `http://127.0.0.1.evil.example:${port}/_apis/oidc/token?api-version=2.0`,
+              `https://127.0.0.1.evil.example:${port}/_apis/oidc/token?api-version=2.0`,
+              `https://${hugeHost(r)}/_apis/oidc/token?api-version=2.0`
             ])
     ])()
     if (value === undefined) delete c.env[name]
@@ -552,6 +584,20 @@ function makeKeylessCase(r: Random, k: KeylessFixture): KeylessCase {
   if (chosen.has('answer')) {
     c.answer = hostileAnswer(r, k.server)
     c.what.push(`answer HTTP ${c.answer.status}`)
+  }
+  if (chosen.has('quote')) {
+    // GitHub hands out a good ID token; the org, or GitHub itself, quotes a secret the action holds.
+    const idToken = k.github.sign(githubClaims(r, k.server.url))
+    c.signed.push(idToken)
+    const secret = r.pick([idToken, idToken.split('.')[2], k.github.requestToken])
+    if (r.chance(0.25) && secret === k.github.requestToken) {
+      c.github = { status: r.pick([401, 403]), body: { message: quoting(r, secret) } }
+      c.what.push('GitHub quotes the request token')
+    } else {
+      c.github = { status: 200, body: { count: 1, value: idToken } }
+      c.answer = hostileAnswer(r, k.server, [secret, secret], 1)
+      c.what.push(`answer HTTP ${c.answer.status} quoting ${secret === k.github.requestToken ? 'the request token' : 'the ID token'}`)
+    }
   }
   return c
 }

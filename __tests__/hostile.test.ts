@@ -5,9 +5,11 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
+import { assertNoLeaks, rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
 import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from './support/keys.mjs'
+import { defaultClaims, GITHUB_ISSUER } from './support/fake-github-oidc.mjs'
 import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
+import { ROOT } from './support/runner.mjs'
 
 let f: Fixture
 beforeAll(async () => {
@@ -254,5 +256,130 @@ describe("the keyless flow: GitHub's claims are data too", () => {
     } finally {
       k.github.claims.environment = environment
     }
+  })
+})
+
+describe('outside values an error quotes are bounded in length (issue 14)', () => {
+  it('a redirect to a huge host', async () => {
+    const host = `${'a'.repeat(60)}.`.repeat(80) + 'example'
+    f.server.fault({ raw: { status: 302, headers: { location: `https://${host}/x` }, body: '' } })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.errors).toEqual([
+      expect.stringMatching(/answered HTTP 302 redirecting to a{60}\.a{39}… \(\d+ characters in all\)\. The action never/)
+    ])
+    expect(r.errors[0].length).toBeLessThan(800)
+  })
+
+  it('a huge content type', async () => {
+    f.server.fault({ raw: { status: 404, headers: { 'content-type': `text/html; ${'p'.repeat(8000)}` }, body: 'nope' } })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.errors).toEqual([
+      expect.stringMatching(/^The token endpoint answered HTTP 404 \(text\/html; p+… \(8011 characters in all\), 4 bytes: "nope"\)\.$/)
+    ])
+    expect(r.errors[0].length).toBeLessThan(400)
+  })
+
+  it('a huge ID token request URL that cannot be reached', async () => {
+    const k = await setUpKeyless()
+    try {
+      const url = `https://${`${'h'.repeat(50)}.`.repeat(60)}example/_apis/oidc/token?api-version=2.0`
+      const loopback = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
+      const r = await k.step({ 'max-attempts': '1' }, { env: { ACTIONS_ID_TOKEN_REQUEST_URL: url, NODE_OPTIONS: loopback } })
+      expect(r.errors).toEqual([
+        expect.stringMatching(/The ID token request to https:\/\/(h{50}\.)+h*… \(\d+ characters in all\) failed: ECONNREFUSED/)
+      ])
+      expect(r.errors[0].length).toBeLessThan(800)
+    } finally {
+      await k.close()
+    }
+  })
+})
+
+describe('a host that only begins with 127. is not this machine (issue 14)', () => {
+  it('login-url http://127.0.0.1.evil.example is refused as plain http, before any request', async () => {
+    await refusedBeforeAnyRequest(
+      { 'login-url': `http://127.0.0.1.evil.example:${f.server.port}` },
+      /^Input 'login-url' must be an https URL, not http:\/\//
+    )
+  })
+
+  it('login-url http://127.0.0.1 is still this machine', async () => {
+    const r = await f.step({ 'login-url': f.server.url })
+    expect(r.code).toBe(0)
+  })
+
+  it('an ID token request URL on http://127.0.0.1.evil.example is refused, and the request token never sent', async () => {
+    const k = await setUpKeyless()
+    try {
+      const port = new URL(k.github.url).port
+      const r = await k.step(
+        {},
+        { env: { ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1.evil.example:${port}/_apis/oidc/token?api-version=2.0` } }
+      )
+      expect(r.errors).toEqual([expect.stringMatching(/^ACTIONS_ID_TOKEN_REQUEST_URL is not an https URL/)])
+      expect(k.github.requests).toEqual([])
+    } finally {
+      await k.close()
+    }
+  })
+})
+
+describe('a server message that quotes a secret the action holds is redacted (issue 14)', () => {
+  it('the access token, quoted in a refusal of the same answer', async () => {
+    const token = `${f.server.orgId.slice(0, 15)}!ARquoted${Math.random().toString(36).slice(2)}0123456789abcdefXYZ`
+    rememberSecret(token)
+    f.server.fault({
+      status: 400,
+      body: { access_token: token, error: 'invalid_grant', error_description: `session ${token} is not valid` }
+    })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.errors).toEqual([expect.stringContaining('error_description "session *** is not valid"')])
+  })
+
+  it('a line of the private key, and a cut-short piece of one', async () => {
+    const line = f.identity.pkcs8.split('\n')[2]
+    f.server.fault({ status: 400, body: { error: 'invalid_grant', error_description: `key ${line} and ${line.slice(5, 35)}` } })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.errors).toEqual([expect.stringContaining('error_description "key *** and ***"')])
+  })
+
+  describe('in the keyless flow', () => {
+    let k: KeylessFixture
+    beforeAll(async () => {
+      k = await setUpKeyless()
+    })
+    afterAll(() => k.close())
+
+    /** An ID token GitHub could have issued for this org, handed out by the fake GitHub's next answer. */
+    const nextIdToken = (): string => {
+      const now = Math.floor(Date.now() / 1000)
+      const token = k.github.sign({ ...defaultClaims(), iss: GITHUB_ISSUER, aud: k.server.url, nbf: now - 5, iat: now - 5, exp: now + 300 })
+      k.github.fault({ status: 200, body: { count: 1, value: token } })
+      return token
+    }
+
+    it.each([
+      ['whole', (t: string) => t],
+      ['its signature alone', (t: string) => t.split('.')[2]],
+      ['cut short', (t: string) => t.slice(10, 60)]
+    ])("the ID token (%s), quoted by the org's refusal", async (_, quote) => {
+      const token = nextIdToken()
+      k.server.fault({ status: 400, body: { error: 'invalid_request', error_description: `token ${quote(token)} refused` } })
+      const r = await k.step({ 'max-attempts': '1' })
+      // Salesforce's words are quoted up to 500 characters: a whole ID token runs past that.
+      expect(r.errors).toEqual([expect.stringContaining('error_description "token ***')])
+      expect(r.errors[0]).not.toMatch(/token \*\*\*[^ "]/)
+      assertNoLeaks(k.server, r, [token])
+    })
+
+    it("the runner's request token, quoted by the org and by GitHub", async () => {
+      k.server.fault({ status: 400, body: { error: 'invalid_request', error_description: `Bearer ${k.github.requestToken}` } })
+      const r = await k.step({ 'max-attempts': '1' })
+      expect(r.errors).toEqual([expect.stringContaining('error_description "Bearer ***"')])
+      k.github.fault({ status: 401, body: { message: `bad credentials: ${k.github.requestToken.slice(0, 30)}` } })
+      const g = await k.step({ 'max-attempts': '1' })
+      expect(g.code).toBe(1)
+      expect(g.errors[0]).not.toContain(k.github.requestToken.slice(0, 24))
+    })
   })
 })

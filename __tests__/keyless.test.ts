@@ -50,7 +50,7 @@ describe('a keyless login', () => {
     expect(sent[0].form).toEqual({
       grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
       subject_token: idToken,
-      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
       client_id: k.clientId
     })
 
@@ -80,8 +80,12 @@ describe('a keyless login', () => {
   it('logs the claims the trust rules match on, before the exchange', async () => {
     const { r } = await observed()
     expect(r.visible).toContain(
-      `GitHub's OIDC token: repository acme/app, repository id 123456789, ref refs/heads/main, environment (none), audience ${k.server.url}.`
+      "GitHub's OIDC token: issuer https://token.actions.githubusercontent.com, repository acme/app, repository id 123456789, " +
+        'owner id 987654, ref refs/heads/main (protected: true), workflow acme/app/.github/workflows/deploy.yml@refs/heads/main, ' +
+        `event push, runner github-hosted, environment (none), audience ${k.server.url}.`
     )
+    // A login that works prints no rule to add.
+    expect(r.visible).not.toContain('CustomMetadata')
     expect(r.visible).toContain(`Exchanging it for a Salesforce token at ${k.server.url}/services/oauth2/token.`)
     const user = k.server.users.get(USERNAME)!
     expect(r.visible).toContain(
@@ -124,13 +128,14 @@ describe('a keyless login', () => {
         exchanges: sent
       } = await observed({
         'token-handler': 'GitHubActionsTokenExchangeHandler',
-        'subject-token-type': 'id_token',
+        'subject-token-type': 'jwt',
         'oidc-audience': audience
       })
       expect(r.errors).toEqual([])
       expect(github[0].audience).toBe(audience)
       expect(sent[0].form.token_handler).toBe('GitHubActionsTokenExchangeHandler')
-      expect(sent[0].form.subject_token_type).toBe('urn:ietf:params:oauth:token-type:id_token')
+      // JWT in upper case, as Auth.OAuth2TokenExchangeType spells it: the fake knows no other spelling.
+      expect(sent[0].form.subject_token_type).toBe('urn:ietf:params:oauth:token-type:JWT')
     } finally {
       k.handler.rules.pop()
     }
@@ -202,7 +207,7 @@ it('logs the claims once, when the first ID token arrives, even after GitHub fai
   k.github.fault({ status: 503 })
   const { r } = await observed({ 'max-attempts': '2' })
   expect(r.code).toBe(0)
-  expect(r.visible.match(/GitHub's OIDC token: repository acme\/app/g)).toHaveLength(1)
+  expect(r.visible.match(/GitHub's OIDC token: issuer \S+, repository acme\/app/g)).toHaveLength(1)
 })
 
 it('refuses NODE_DEBUG=http, which would print the runner request token, before any request', async () => {
@@ -273,6 +278,90 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
     } finally {
       k.github.claims.ref = defaultClaims().ref
     }
+  })
+
+  it('a refusal prints the record of a rule that would trust exactly this job, and the command that deploys it alone', async () => {
+    k.github.claims.ref = 'refs/heads/release/1.2'
+    k.github.claims.event_name = 'workflow_dispatch'
+    k.github.claims.ref_protected = 'false'
+    k.github.claims.environment = 'production'
+    try {
+      const { r, exchanges: sent } = await observed({ 'max-attempts': '3' })
+      expect(sent).toHaveLength(1)
+      expectFailure(r)
+      const name = 'acme_app_production'
+      const file = `force-app/main/default/customMetadata/GitHub_Trust_Rule.${name}.md-meta.xml`
+      const lines = r.stdout.split('\n')
+      const from = lines.findIndex(l => l.startsWith('If this job should log in, an admin can review this trust rule record'))
+      expect(from).toBeGreaterThan(0)
+      expect(lines[from]).toContain(
+        `set Username__c to the integration user (it holds REPLACE_WITH_INTEGRATION_USERNAME), and save it as ${file}:`
+      )
+      const to = lines.indexOf('</CustomMetadata>')
+      const xml = lines.slice(from + 1, to + 1).join('\n')
+      const value = (field: string): string | undefined =>
+        new RegExp(`<field>${field}</field>\\s*<value xsi:type="xsd:\\w+">([^<]*)</value>`).exec(xml)?.[1]
+      expect(xml).toMatch(
+        /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<CustomMetadata xmlns="http:\/\/soap\.sforce\.com\/2006\/04\/metadata"/
+      )
+      expect({
+        active: value('Active__c'),
+        audience: value('Audience__c'),
+        environment: value('Environment__c'),
+        events: value('Events__c'),
+        issuer: value('Issuer__c'),
+        ref: value('Ref__c'),
+        repositoryId: value('Repository_Id__c'),
+        ownerId: value('Repository_Owner_Id__c'),
+        repository: value('Repository__c'),
+        protectedRef: value('Require_Protected_Ref__c'),
+        runner: value('Runner_Environment__c'),
+        username: value('Username__c'),
+        workflow: value('Workflow_Ref__c')
+      }).toEqual({
+        active: 'true',
+        audience: k.server.url,
+        environment: 'production',
+        events: 'workflow_dispatch',
+        issuer: undefined,
+        ref: 'refs/heads/release/1.2',
+        repositoryId: '123456789',
+        ownerId: '987654',
+        repository: 'acme/app',
+        protectedRef: 'false',
+        runner: 'github-hosted',
+        username: 'REPLACE_WITH_INTEGRATION_USERNAME',
+        workflow: 'acme/app/.github/workflows/deploy.yml@refs/heads/main'
+      })
+      expect(lines[to + 1]).toBe(
+        `Then deploy only that record: sf project deploy start --metadata "CustomMetadata:GitHub_Trust_Rule.${name}"`
+      )
+      // Printed before the one error line, and never the configured user's name.
+      expect(to).toBeLessThan(lines.findIndex(l => l.startsWith('::error')))
+      expect(r.visible).not.toContain(USERNAME)
+    } finally {
+      Object.assign(k.github.claims, { ...defaultClaims(), environment: undefined })
+    }
+  })
+
+  it('a refusal from an enterprise issuer fills Issuer__c', async () => {
+    k.github.issuer = 'https://token.actions.githubusercontent.com/acme'
+    try {
+      const { r } = await observed({ 'max-attempts': '1' })
+      expectFailure(r)
+      expect(r.visible).toContain(
+        '<field>Issuer__c</field>\n        <value xsi:type="xsd:string">https://token.actions.githubusercontent.com/acme</value>'
+      )
+    } finally {
+      k.github.issuer = 'https://token.actions.githubusercontent.com'
+    }
+  })
+
+  it("no rule is printed when the failure is not the org's refusal (GitHub's, or the org unreachable)", async () => {
+    k.github.fault({ status: 403, body: { message: 'Forbidden' } })
+    expect((await observed({ 'max-attempts': '1' })).r.visible).not.toContain('CustomMetadata')
+    k.server.fault({ status: 503, body: '<html>down</html>' })
+    expect((await observed({ 'max-attempts': '1' })).r.visible).not.toContain('CustomMetadata')
   })
 
   it('a renamed repository with the same name but another id is not trusted', async () => {
@@ -361,11 +450,15 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
     }
   })
 
-  it('a handler that gives no reason', async () => {
-    k.handler.jwt = false
+  it('a handler that gives no reason: one that does not enable the type sent', async () => {
+    k.handler.idToken = false
     try {
       expect(await refused()).toContain('error_description "token handler validation failed". The org\'s token exchange handler refused')
+      k.handler.idToken = true
+      k.handler.jwt = false
+      expect(await refused({ 'subject-token-type': 'jwt' })).toContain('error_description "token handler validation failed".')
     } finally {
+      k.handler.idToken = true
       k.handler.jwt = true
     }
   })

@@ -19,8 +19,11 @@ const AUDIENCES_BY_HOST = {
   'login.salesforce.com': [PRODUCTION_AUDIENCE],
   'test.salesforce.com': [SANDBOX_AUDIENCE],
   'acme.my.salesforce.com': [PRODUCTION_AUDIENCE, MY_DOMAIN],
-  'acme--uat.sandbox.my.salesforce.com': [SANDBOX_AUDIENCE, SANDBOX_MY_DOMAIN]
+  'acme--uat.sandbox.my.salesforce.com': [SANDBOX_AUDIENCE, SANDBOX_MY_DOMAIN],
+  // A name that only begins like a loopback address: @actions/http-client alone would send it past the proxy.
+  '127.0.0.1.my.salesforce.com': [PRODUCTION_AUDIENCE]
 }
+const LOOKS_LOOPBACK = 'https://127.0.0.1.my.salesforce.com'
 
 let f: Fixture
 let proxy: ConnectProxy
@@ -109,6 +112,26 @@ describe('through an HTTPS proxy (CONNECT tunnel, TLS to the real host)', () => 
     const { r, connects, requests } = await viaProxy({ 'login-url': `https://login.salesforce.com:${f.server.port}` }, { [name]: value })
     expect(r.errors).toEqual([])
     expect(r.code).toBe(0)
+    expect(connects).toEqual([])
+    expect(requests).toBe(1)
+  })
+
+  it('a host that only begins with 127. is not loopback: it goes through the proxy', async () => {
+    const { r, connects, requests } = await viaProxy({ 'login-url': LOOKS_LOOPBACK })
+    expect(r.errors).toEqual([])
+    expect(r.code).toBe(0)
+    expect(connects).toEqual(['127.0.0.1.my.salesforce.com:443'])
+    expect(requests).toBe(1)
+    expect(f.server.tokenRequests().at(-1)!.headers.host).toBe('127.0.0.1.my.salesforce.com')
+  })
+
+  it.each([
+    ['127.0.0.1.my.salesforce.com', 'NO_PROXY'],
+    ['.my.salesforce.com', 'no_proxy'],
+    ['*', 'NO_PROXY']
+  ])('such a host still bypasses the proxy when %s is in %s', async (value, name) => {
+    const { r, connects, requests } = await viaProxy({ 'login-url': `${LOOKS_LOOPBACK}:${f.server.port}` }, { [name]: value })
+    expect(r.errors).toEqual([])
     expect(connects).toEqual([])
     expect(requests).toBe(1)
   })

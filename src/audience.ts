@@ -1,4 +1,4 @@
-import { inputError, shown } from './errors.js'
+import { bounded, inputError, shown } from './errors.js'
 
 export const PRODUCTION_AUDIENCE = 'https://login.salesforce.com'
 export const SANDBOX_AUDIENCE = 'https://test.salesforce.com'
@@ -74,7 +74,7 @@ export function parseAudience(value: string): string | undefined {
     throw inputError('audience', `is neither 'production', 'sandbox' nor a URL (${shown(text)})`, fix)
   }
   const url = parseUrl('audience', text, fix)
-  if (url.protocol !== 'https:') throw inputError('audience', `must be an https URL, not ${url.protocol}//`, fix)
+  if (url.protocol !== 'https:') throw inputError('audience', `must be an https URL, not ${bounded(url.protocol, 32)}//`, fix)
   return withoutTrailingSlash(url)
 }
 
@@ -90,7 +90,7 @@ export function parseLoginUrl(value: string): string | undefined {
   const url = parseUrl('login-url', text, fix)
   const local = LOCAL_HOSTS.includes(url.hostname)
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
-    throw inputError('login-url', `must be an https URL, not ${url.protocol}// (${shown(url.origin)})`, fix)
+    throw inputError('login-url', `must be an https URL, not ${bounded(url.protocol, 32)}// (${shown(url.origin)})`, fix)
   }
   // Every Lightning Experience host (acme, acme--uat.sandbox, acme-dev-ed.develop, ...) has a My Domain twin.
   const lightning = /^(?:(.+)\.)?lightning\.force\.com$/.exec(url.hostname.toLowerCase().replace(/\.$/, ''))
@@ -139,7 +139,7 @@ export function parseOidcAudience(value: string): string | undefined {
   if (text === '') return undefined
   const fix = "Use an https URL, the same as the trust rule's Audience, or leave it empty for the login URL."
   const url = parseUrl('oidc-audience', text, fix)
-  if (url.protocol !== 'https:') throw inputError('oidc-audience', `must be an https URL, not ${url.protocol}//`, fix)
+  if (url.protocol !== 'https:') throw inputError('oidc-audience', `must be an https URL, not ${bounded(url.protocol, 32)}//`, fix)
   if (text.length > 255 || /\s|\p{Cc}/u.test(text)) {
     throw inputError('oidc-audience', 'must be one https URL of at most 255 characters, without spaces', fix)
   }

@@ -28,3 +28,11 @@ export function inputError(input: string, problem: string, fix: string): ActionE
 export function shown(value: string): string {
   return value.length <= 64 && isPrintable(value) ? `'${value}'` : `a value of ${value.length} characters (not shown)`
 }
+
+/**
+ * Outside text quoted in a message (a URL, a host, a server's words): cut to `max` characters, with its
+ * full length said, so no answer or variable can flood the log with one message.
+ */
+export function bounded(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters in all)`
+}

@@ -2,11 +2,22 @@ import type { GetUrl, PostForm } from './http.js'
 import type { RetryDeps } from './retry.js'
 import type { TokenResponse } from './token.js'
 
-/** The claims of GitHub's ID token that trust rules match on; not secret, and what an admin needs to see. */
+/**
+ * The claims of GitHub's ID token that trust rules match on (`iss`, `repository`, `repository_id`,
+ * `repository_owner_id`, `ref`, `ref_protected`, `job_workflow_ref`, `event_name`, `runner_environment`,
+ * `environment`, `aud`), each as text ('' when missing); not secret, and what an admin needs to see.
+ */
 export interface TrustClaims {
+  issuer: string
   repository: string
   repositoryId: string
+  repositoryOwnerId: string
   ref: string
+  /** The string "true" when the ref is protected. */
+  refProtected: string
+  jobWorkflowRef: string
+  eventName: string
+  runnerEnvironment: string
   /** Empty when the job has no environment. */
   environment: string
   audience: string

@@ -4,6 +4,7 @@ import type { FlowIo, Login, TrustClaims } from './flow.js'
 import { parseJsonObject, TransportError, type GetUrl, type HttpResponse } from './http.js'
 import type { GithubOidcInputs } from './inputs.js'
 import { DEFAULT_POLICY, withRetries } from './retry.js'
+import { trustRuleAdvice } from './trust-rule-record.js'
 import { AttemptError, describeBody, header, parseRetryAfter, requestToken, TRANSIENT_STATUSES, transportFailure } from './token.js'
 
 const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
@@ -124,25 +125,41 @@ export function interpretIdTokenResponse(res: HttpResponse, mask: (secret: strin
   return value
 }
 
-const claimText = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')
+/** Longer than any trust rule field (Text, 255): a longer claim could never match, and is shown cut. */
+const MAX_CLAIM = 255
+
+/** A claim as the rules read it (a JSON string as is, an integer as its digits, else ''), bounded in length. */
+const claimText = (v: unknown): string => {
+  const text = typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) ? String(v) : ''
+  return text.length > MAX_CLAIM ? `${text.slice(0, MAX_CLAIM)}…` : text
+}
 
 /** The claims trust rules match on, read (not verified: the org's handler verifies) from the ID token. */
 export function trustClaims(idToken: string): TrustClaims {
   const claims = parseJsonObject(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) ?? {}
   return {
+    issuer: claimText(claims.iss),
     repository: claimText(claims.repository),
     repositoryId: claimText(claims.repository_id),
+    repositoryOwnerId: claimText(claims.repository_owner_id),
     ref: claimText(claims.ref),
+    refProtected: claimText(claims.ref_protected),
+    jobWorkflowRef: claimText(claims.job_workflow_ref),
+    eventName: claimText(claims.event_name),
+    runnerEnvironment: claimText(claims.runner_environment),
     environment: claimText(claims.environment),
     audience: claimText(claims.aud)
   }
 }
 
-/** One line an admin can copy into a trust rule. */
+/** One line with every claim the rules match on, for an admin to compare with a rule. */
 export function describeClaims(c: TrustClaims): string {
+  const v = (text: string): string => text || '(none)'
   return (
-    `GitHub's OIDC token: repository ${c.repository || '(none)'}, repository id ${c.repositoryId || '(none)'}, ` +
-    `ref ${c.ref || '(none)'}, environment ${c.environment || '(none)'}, audience ${c.audience || '(none)'}.`
+    `GitHub's OIDC token: issuer ${v(c.issuer)}, repository ${v(c.repository)}, repository id ${v(c.repositoryId)}, ` +
+    `owner id ${v(c.repositoryOwnerId)}, ref ${v(c.ref)} (protected: ${v(c.refProtected)}), ` +
+    `workflow ${v(c.jobWorkflowRef)}, event ${v(c.eventName)}, runner ${v(c.runnerEnvironment)}, ` +
+    `environment ${v(c.environment)}, audience ${v(c.audience)}.`
   )
 }
 
@@ -179,7 +196,8 @@ export async function githubOidcLogin(inputs: GithubOidcInputs, env: Record<stri
   const timeoutMs = inputs.requestTimeoutSeconds * 1000
   const ctx = { flow: inputs.flow, loginUrl: inputs.loginUrl, audience: inputs.oidcAudience, username: '' }
   let claims: TrustClaims | undefined
-  const token = await withRetries(
+  let refused = false
+  const exchange = withRetries(
     async () => {
       // One time limit for the attempt: the exchange gets what the ID token request left of it.
       const started = Date.now()
@@ -207,10 +225,22 @@ export async function githubOidcLogin(inputs: GithubOidcInputs, env: Record<stri
         client_id: inputs.clientId
       }
       if (inputs.tokenHandler) form.token_handler = inputs.tokenHandler
-      return requestToken(io.post, inputs.tokenUrl, form, left, ctx, io.mask)
+      try {
+        return await requestToken(io.post, inputs.tokenUrl, form, left, ctx, io.mask)
+      } catch (err) {
+        // Salesforce's OAuth refusals are the only failures whose reason reads "HTTP 4xx <error>" (token.ts).
+        refused = err instanceof AttemptError && !err.transient && /^HTTP 4\d\d \S/.test(err.reason)
+        throw err
+      }
     },
     { ...DEFAULT_POLICY, maxAttempts: inputs.maxAttempts },
     io.retry
   )
-  return { token, audience: inputs.oidcAudience, keyless: claims }
+  try {
+    return { token: await exchange, audience: inputs.oidcAudience, keyless: claims }
+  } catch (err) {
+    // The admin's next step: a rule for exactly this job, to review and deploy (never a guessed user).
+    if (refused && claims) for (const line of trustRuleAdvice(claims)) io.info(line)
+    throw err
+  }
 }

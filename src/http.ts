@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http'
 import { HttpClient } from '@actions/http-client'
+import { checkBypass } from '@actions/http-client/lib/proxy'
+import { isLoopbackHost, proxyStandIn } from './loopback.js'
 
 export interface HttpResponse {
   status: number
@@ -29,11 +31,26 @@ type RequestHandler = NonNullable<ConstructorParameters<typeof HttpClient>[1]>[n
 
 const USER_AGENT = 'salesforce-jwt-auth-action'
 
-/** Passes our abort signal into every request http-client makes, so a deadline really ends the socket. */
-function abortHandler(signal: AbortSignal): RequestHandler {
+/**
+ * The agent for a host that http-client sends past HTTPS_PROXY only because its name begins with `127.`;
+ * undefined where http-client's own decision stands (real loopback, NO_PROXY, or no proxy at all).
+ */
+function proxyAgentFor(client: HttpClient, href: string): RequestOptions['agent'] | undefined {
+  const url = URL.canParse(href) ? new URL(href) : undefined
+  if (!url || isLoopbackHost(url.hostname) || !checkBypass(url)) return undefined
+  const standIn = proxyStandIn(url)
+  return checkBypass(standIn) ? undefined : client.getAgent(standIn.href)
+}
+
+/**
+ * Passes our abort signal into every request http-client makes, so a deadline really ends the socket, and
+ * sends a host that only looks like loopback through the proxy.
+ */
+function requestHandler(signal: AbortSignal, agent: RequestOptions['agent'] | undefined): RequestHandler {
   return {
     prepareRequest: (options: RequestOptions) => {
       options.signal = signal
+      if (agent) options.agent = agent
     },
     canHandleAuthentication: () => false,
     handleAuthentication: () => Promise.reject(new Error('not supported'))
@@ -95,11 +112,13 @@ async function send(
   timeoutMs: number
 ): Promise<HttpResponse> {
   const controller = new AbortController()
-  const client = new HttpClient(USER_AGENT, [abortHandler(controller.signal)], {
+  const handlers: RequestHandler[] = []
+  const client = new HttpClient(USER_AGENT, handlers, {
     allowRedirects: false,
     allowRetries: false,
     keepAlive: false
   })
+  handlers.push(requestHandler(controller.signal, proxyAgentFor(client, url)))
   const exchange = (async (): Promise<HttpResponse> => {
     const res = await client.request(method, url, body, { accept: 'application/json', ...headers })
     const text = await readBody(res.message)

@@ -66,7 +66,8 @@ export type Flow = Inputs['flow']
 export type GetInput = (name: string) => string
 
 const TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:'
-const SUBJECT_TOKEN_TYPES = ['jwt', 'id_token']
+/** As Auth.OAuth2TokenExchangeType (Apex reference) spells them: JWT in upper case, unlike RFC 8693. */
+const SUBJECT_TOKEN_TYPES: Record<string, string> = { jwt: 'JWT', id_token: 'id_token' }
 
 /** Inputs of the key-based flow that the keyless flow refuses, with what to do instead. */
 const NOT_KEYLESS: Record<string, string> = {
@@ -191,12 +192,12 @@ function readJwtBearer(get: GetInput, clientId: string): JwtBearerInputs {
 
 function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
   const loginUrl = myDomainLoginUrl(get, 'github-oidc')
-  const type = get('subject-token-type').trim().toLowerCase() || 'jwt'
-  if (!SUBJECT_TOKEN_TYPES.includes(type)) {
+  const type = get('subject-token-type').trim().toLowerCase() || 'id_token'
+  if (!Object.hasOwn(SUBJECT_TOKEN_TYPES, type)) {
     throw inputError(
       'subject-token-type',
       `must be 'jwt' or 'id_token', not ${shown(get('subject-token-type').trim())}`,
-      "Use the type your token exchange handler enables, or remove it for 'jwt'."
+      "Use the type your token exchange handler enables, or remove it for 'id_token' (GitHub's token is an OIDC ID token)."
     )
   }
   const tokenHandler = get('token-handler').trim()
@@ -211,7 +212,7 @@ function readGithubOidc(get: GetInput, clientId: string): GithubOidcInputs {
     flow: 'github-oidc',
     oidcAudience: parseOidcAudience(get('oidc-audience')) ?? loginUrl,
     tokenHandler,
-    subjectTokenType: TOKEN_TYPE_URN + type,
+    subjectTokenType: TOKEN_TYPE_URN + SUBJECT_TOKEN_TYPES[type],
     ...commonInputs(get, clientId, { loginUrl, tokenUrl: `${loginUrl}/services/oauth2/token` })
   }
 }

@@ -10,22 +10,22 @@ import { jwtBearerLogin } from './jwt-bearer.js'
 import { isOrgAllowed } from './orgs.js'
 import { cleanup } from './post.js'
 import { revokeToken } from './revoke.js'
-import { neutralize, Redactor, safeLogger } from './sanitize.js'
+import { neutralize, redactor, safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
 import { authenticatedLine, summaryMarkdown } from './summary.js'
 import { parseIdentity } from './token.js'
 
-/** Every secret masked so far, redacted from every message the action writes. */
-const redactor = new Redactor()
+/** Every secret the step masks, removed again from any text it logs, even where a server quoted it. */
+const secrets = redactor()
 
 /** Every log line goes through here, so no value it quotes can forge a workflow command or show a secret. */
-const log = safeLogger(core, redactor)
+const log = safeLogger(core, secrets.redact)
 
 const io: FlowIo = {
   ...log,
   mask: secret => {
     core.setSecret(secret)
-    redactor.add(secret)
+    secrets.remember(secret)
   },
   post: postForm,
   get: getUrl,
@@ -108,6 +108,6 @@ export async function run(): Promise<void> {
     }
   } catch (err) {
     const message = err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`
-    core.setFailed(neutralize(redactor.apply(message)))
+    core.setFailed(neutralize(secrets.redact(message)))
   }
 }

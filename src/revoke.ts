@@ -1,3 +1,4 @@
+import { bounded } from './errors.js'
 import { parseJsonObject, TransportError, type PostForm } from './http.js'
 
 /**
@@ -10,8 +11,11 @@ export async function revokeToken(post: PostForm, loginUrl: string, token: strin
     if (res.status === 200) return undefined
     const json = parseJsonObject(res.body)
     if (typeof json?.error !== 'string') return `HTTP ${res.status}`
-    return `HTTP ${res.status} ${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}`
+    return bounded(
+      `HTTP ${res.status} ${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}`,
+      300
+    )
   } catch (err) {
-    return err instanceof TransportError ? err.message : String(err)
+    return bounded(err instanceof TransportError ? err.message : String(err), 300)
   }
 }

@@ -40,30 +40,66 @@ export interface Logger {
 }
 
 /**
- * The secrets the action holds (everything it masks), so that a message quoting one (a server that echoes the
- * client secret or the ID token in its error text) is redacted at the logging edge, whether or not the runner's
- * masking catches it. Values under 8 characters are left to the runner: replacing them would garble words.
+ * A logger whose every message is redacted of the secrets the step holds (when given `redact`), then goes
+ * through `neutralize`, for `main` and `post` to log through.
  */
-export class Redactor {
-  private secrets: string[] = []
-
-  add(secret: string): void {
-    if (secret.length >= 8 && !this.secrets.includes(secret)) {
-      this.secrets = [...this.secrets, secret].sort((a, b) => b.length - a.length)
-    }
-  }
-
-  apply(text: string): string {
-    return this.secrets.reduce((out, secret) => out.split(secret).join('***'), text)
+export function safeLogger(sink: Logger, redact: (text: string) => string = text => text): Logger {
+  return {
+    info: m => sink.info(neutralize(redact(m))),
+    warning: m => sink.warning(neutralize(redact(m))),
+    debug: m => sink.debug(neutralize(redact(m)))
   }
 }
 
-/** A logger whose every message goes through `neutralize` (and the redactor), for `main` and `post` to log through. */
-export function safeLogger(sink: Logger, redactor?: Redactor): Logger {
-  const safe = (m: string): string => neutralize(redactor ? redactor.apply(m) : m)
+/**
+ * Secrets shorter than this are not redacted from text: a short passphrase is likely an ordinary word of
+ * the message too (redacting every "main" would garble it), and the runner masks it exactly as given anyway.
+ */
+export const MIN_REDACTED_SECRET = 8
+/**
+ * A quoted run of this many characters of a secret is redacted too: a server may quote a token cut short,
+ * and 24 characters of base64 carry 144 bits, far more than any ordinary text shares with a secret by chance.
+ */
+export const MIN_REDACTED_PIECE = 24
+
+/** Remembers the step's secrets and removes them from any text before it is logged. */
+export interface Redactor {
+  remember(secret: string): void
+  redact(text: string): string
+}
+
+/**
+ * A redactor for everything the step masks: each secret (and each line of a multi-line one) of at least
+ * MIN_REDACTED_SECRET characters, and any MIN_REDACTED_PIECE-character run of one, becomes `***`, whether or
+ * not the runner would have masked it (it masks a secret only as given, and a message may quote part of one).
+ */
+export function redactor(): Redactor {
+  const secrets = new Set<string>()
+  const pieces = new Set<string>()
   return {
-    info: m => sink.info(safe(m)),
-    warning: m => sink.warning(safe(m)),
-    debug: m => sink.debug(safe(m))
+    remember(secret) {
+      for (const s of new Set([secret, ...secret.split(/\r?\n|\r/)].map(t => t.trim()))) {
+        // A PEM's BEGIN and END lines are the same in every key: not secret, and in messages that name them.
+        if (s.length < MIN_REDACTED_SECRET || s.startsWith('-----') || secrets.has(s)) continue
+        secrets.add(s)
+        for (let i = 0; i + MIN_REDACTED_PIECE <= s.length; i++) pieces.add(s.slice(i, i + MIN_REDACTED_PIECE))
+      }
+    },
+    redact(text) {
+      if (secrets.size === 0) return text
+      const covered = new Uint8Array(text.length)
+      for (const s of secrets) {
+        for (let at = text.indexOf(s); at >= 0; at = text.indexOf(s, at + 1)) covered.fill(1, at, at + s.length)
+      }
+      for (let i = 0; i + MIN_REDACTED_PIECE <= text.length; i++) {
+        if (pieces.has(text.slice(i, i + MIN_REDACTED_PIECE))) covered.fill(1, i, i + MIN_REDACTED_PIECE)
+      }
+      let out = ''
+      for (let i = 0; i < text.length; i++) {
+        if (!covered[i]) out += text[i]
+        else if (i === 0 || !covered[i - 1]) out += '***'
+      }
+      return out
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { ActionError } from './errors.js'
+import { ActionError, bounded } from './errors.js'
 import type { FlowIo } from './flow.js'
 import { parseJsonObject, TransportError, type HttpResponse, type PostForm } from './http.js'
 import { DEFAULT_POLICY, withRetries } from './retry.js'
@@ -57,7 +57,7 @@ export function parseRetryAfter(value: string, nowMs: number): number | undefine
  * maintenance page is recognisable and nothing secret-looking is echoed.
  */
 export function describeBody(res: HttpResponse): string {
-  const type = header(res, 'content-type') || 'no content type'
+  const type = bounded(header(res, 'content-type'), 100) || 'no content type'
   const text = res.body
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
@@ -163,12 +163,12 @@ export function interpretTokenResponse(
     const location = header(res, 'location')
     let host = 'no Location header'
     try {
-      host = location ? new URL(location, ctx.loginUrl).host : host
+      host = location ? bounded(new URL(location, ctx.loginUrl).host, 100) : host
     } catch {
       host = 'an unreadable Location'
     }
     throw new AttemptError(
-      `${ctx.loginUrl} answered HTTP ${status} redirecting to ${host}. The action never follows a redirect ` +
+      `${bounded(ctx.loginUrl)} answered HTTP ${status} redirecting to ${host}. The action never follows a redirect ` +
         "with a credential in the request. Set 'login-url' to the org's final login host (its My Domain URL).",
       `HTTP ${status}`,
       false
@@ -236,7 +236,7 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL/
 
 /** Turns a connection failure into an attempt failure with the fix where there is one. */
 export function transportFailure(err: TransportError, url: string, request: string, hostFix: string): AttemptError {
-  const to = `The ${request} to ${url} failed: ${err.message}.`
+  const to = `The ${request} to ${bounded(url)} failed: ${bounded(err.message)}.`
   if (err.code === 'ENOTFOUND') return new AttemptError(`${to} The host does not exist: ${hostFix}`, err.code, false)
   if (TLS_CODES.test(err.code)) {
     return new AttemptError(

@@ -9,7 +9,7 @@ import { matchingRules } from './trust-rules.mjs'
 export { ruleMatches } from './trust-rules.mjs'
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
-export const TOKEN_TYPES = { 'urn:ietf:params:oauth:token-type:jwt': 'JWT', 'urn:ietf:params:oauth:token-type:id_token': 'ID_TOKEN' }
+export const TOKEN_TYPES = { 'urn:ietf:params:oauth:token-type:JWT': 'JWT', 'urn:ietf:params:oauth:token-type:id_token': 'ID_TOKEN' }
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
 const SKEW_SECONDS = 60
 

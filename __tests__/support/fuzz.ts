@@ -75,6 +75,8 @@ export function problems(r: StepResult, checkLeaks: (r: StepResult) => void, inp
   if (r.code !== 0 && r.code !== 1) found.push(r.code === null ? `did not finish within ${RUN_LIMIT_MS / 1000} s` : `exit code ${r.code}`)
   if (/Unexpected error/.test(r.stdout + r.stderr)) found.push(`Unexpected error: ${r.errors.join(' | ').slice(0, 300)}`)
   if (r.code === 1 && r.errors.length !== 1) found.push(`${r.errors.length} error lines`)
+  // Every quoted outside value is bounded: no answer, header or variable makes an error line run on.
+  if ((r.errors[0] ?? '').length > 4000) found.push(`an error line of ${r.errors[0].length} characters`)
   if (r.code === 0 && !r.outputs.access_token) found.push('success without an access token')
   if (r.stderr.trim() !== '') found.push(`stderr: ${r.stderr.slice(0, 300)}`)
   try {

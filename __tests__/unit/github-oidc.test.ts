@@ -237,54 +237,64 @@ const CLAIMS = {
   sub: 'repo:acme/app:environment:production',
   repository: 'acme/app',
   repository_id: '123456789',
+  repository_owner_id: '987654',
   ref: 'refs/heads/main',
+  ref_protected: 'true',
+  job_workflow_ref: 'acme/app/.github/workflows/deploy.yml@refs/heads/main',
+  event_name: 'push',
+  runner_environment: 'github-hosted',
   environment: 'production',
   aud: 'https://acme.my.salesforce.com',
   exp: 1893456000
 }
 
+const READ: TrustClaims = {
+  issuer: 'https://token.actions.githubusercontent.com',
+  repository: 'acme/app',
+  repositoryId: '123456789',
+  repositoryOwnerId: '987654',
+  ref: 'refs/heads/main',
+  refProtected: 'true',
+  jobWorkflowRef: 'acme/app/.github/workflows/deploy.yml@refs/heads/main',
+  eventName: 'push',
+  runnerEnvironment: 'github-hosted',
+  environment: 'production',
+  audience: 'https://acme.my.salesforce.com'
+}
+
+const NONE: TrustClaims = {
+  issuer: '',
+  repository: '',
+  repositoryId: '',
+  repositoryOwnerId: '',
+  ref: '',
+  refProtected: '',
+  jobWorkflowRef: '',
+  eventName: '',
+  runnerEnvironment: '',
+  environment: '',
+  audience: ''
+}
+
 describe('trustClaims', () => {
   it.each<[string, unknown, TrustClaims]>([
-    [
-      'string claims',
-      CLAIMS,
-      {
-        repository: 'acme/app',
-        repositoryId: '123456789',
-        ref: 'refs/heads/main',
-        environment: 'production',
-        audience: 'https://acme.my.salesforce.com'
-      }
-    ],
-    [
-      'a numeric repository id',
-      { ...CLAIMS, repository_id: 123456789 },
-      {
-        repository: 'acme/app',
-        repositoryId: '123456789',
-        ref: 'refs/heads/main',
-        environment: 'production',
-        audience: 'https://acme.my.salesforce.com'
-      }
-    ],
-    [
-      'no environment',
-      { ...CLAIMS, environment: undefined },
-      {
-        repository: 'acme/app',
-        repositoryId: '123456789',
-        ref: 'refs/heads/main',
-        environment: '',
-        audience: 'https://acme.my.salesforce.com'
-      }
-    ],
-    ['no claims at all', {}, { repository: '', repositoryId: '', ref: '', environment: '', audience: '' }],
+    ['string claims', CLAIMS, READ],
+    ['numeric ids (a JSON integer as its digits)', { ...CLAIMS, repository_id: 123456789, repository_owner_id: 987654 }, READ],
+    ['a number that is not an integer, as the rules read it', { ...CLAIMS, repository_id: 1.5 }, { ...READ, repositoryId: '' }],
+    ['no environment', { ...CLAIMS, environment: undefined }, { ...READ, environment: '' }],
+    ['a ref_protected that is the boolean true, not the string', { ...CLAIMS, ref_protected: true }, { ...READ, refProtected: '' }],
+    ['no claims at all', {}, NONE],
     [
       'claims of other types (array aud, null, boolean, object)',
-      { repository: null, repository_id: true, ref: { a: 1 }, environment: ['prod'], aud: ['a', 'b'] },
-      { repository: '', repositoryId: '', ref: '', environment: '', audience: '' }
+      { repository: null, repository_id: true, ref: { a: 1 }, environment: ['prod'], aud: ['a', 'b'], iss: 7.5 },
+      NONE
     ],
-    ['a payload that is a JSON array', ['acme/app'], { repository: '', repositoryId: '', ref: '', environment: '', audience: '' }]
+    [
+      'a claim longer than any rule field, cut',
+      { ...CLAIMS, environment: 'e'.repeat(300) },
+      { ...READ, environment: `${'e'.repeat(255)}…` }
+    ],
+    ['a payload that is a JSON array', ['acme/app'], NONE]
   ])('reads %s', (_name, claims, expected) => {
     expect(trustClaims(jwt(claims))).toEqual(expected)
   })
@@ -295,37 +305,23 @@ describe('trustClaims', () => {
     ['a payload that is not base64 JSON', 'a.!!!not-json!!!.c'],
     ['a payload of plain text', `a.${b64('repository=acme/app')}.c`]
   ])('reads every claim as empty from a token that is %s', (_name, token) => {
-    expect(trustClaims(token)).toEqual({ repository: '', repositoryId: '', ref: '', environment: '', audience: '' })
+    expect(trustClaims(token)).toEqual(NONE)
   })
 })
 
 describe('describeClaims', () => {
   it('prints every claim the rules match on, in one line', () => {
-    expect(
-      describeClaims({
-        repository: 'acme/app',
-        repositoryId: '123456789',
-        ref: 'refs/tags/v1.2.0',
-        environment: 'production',
-        audience: 'https://acme.my.salesforce.com'
-      })
-    ).toBe(
-      "GitHub's OIDC token: repository acme/app, repository id 123456789, ref refs/tags/v1.2.0, environment production, " +
-        'audience https://acme.my.salesforce.com.'
+    expect(describeClaims({ ...READ, ref: 'refs/tags/v1.2.0' })).toBe(
+      "GitHub's OIDC token: issuer https://token.actions.githubusercontent.com, repository acme/app, repository id 123456789, " +
+        'owner id 987654, ref refs/tags/v1.2.0 (protected: true), workflow acme/app/.github/workflows/deploy.yml@refs/heads/main, ' +
+        'event push, runner github-hosted, environment production, audience https://acme.my.salesforce.com.'
     )
   })
 
   it('prints (none) for each empty claim', () => {
-    expect(describeClaims({ repository: '', repositoryId: '', ref: '', environment: '', audience: '' })).toBe(
-      "GitHub's OIDC token: repository (none), repository id (none), ref (none), environment (none), audience (none)."
-    )
-  })
-
-  it('prints (none) only for the missing environment', () => {
-    expect(
-      describeClaims({ repository: 'acme/app', repositoryId: '1', ref: 'refs/heads/main', environment: '', audience: 'https://a.example' })
-    ).toBe(
-      "GitHub's OIDC token: repository acme/app, repository id 1, ref refs/heads/main, environment (none), audience https://a.example."
+    expect(describeClaims(NONE)).toBe(
+      "GitHub's OIDC token: issuer (none), repository (none), repository id (none), owner id (none), ref (none) (protected: (none)), " +
+        'workflow (none), event (none), runner (none), environment (none), audience (none).'
     )
   })
 })
@@ -362,7 +358,7 @@ describe('githubOidcLogin: one time limit for the whole attempt', () => {
 
     oidcAudience: 'https://acme.my.salesforce.com',
     tokenHandler: '',
-    subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+    subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
     maxAttempts: 1,
     requestTimeoutSeconds: 1,
     revokeToken: false,

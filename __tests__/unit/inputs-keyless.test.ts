@@ -42,7 +42,7 @@ describe('readInputs: auth-flow github-oidc', () => {
       orgChosenBy: "'login-url'",
       oidcAudience: MY_DOMAIN,
       tokenHandler: '',
-      subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
       maxAttempts: 3,
       requestTimeoutSeconds: 30,
       revokeToken: false,
@@ -228,10 +228,10 @@ describe('readInputs: oidc-audience', () => {
 
 describe('readInputs: subject-token-type and token-handler', () => {
   it.each([
-    ['', 'jwt'],
-    ['jwt', 'jwt'],
-    ['JWT', 'jwt'],
-    [' Jwt\n', 'jwt'],
+    ['', 'id_token'],
+    ['jwt', 'JWT'],
+    ['JWT', 'JWT'],
+    [' Jwt\n', 'JWT'],
     ['id_token', 'id_token'],
     ['ID_TOKEN', 'id_token'],
     ['Id_Token', 'id_token']
@@ -246,7 +246,7 @@ describe('readInputs: subject-token-type and token-handler', () => {
     [` ${'x'.repeat(70)} `, 'a value of 70 characters (not shown)']
   ])('refuses subject-token-type %j, quoting it only when short and printable', (value, quoted) => {
     expect(refusal({ 'subject-token-type': value })).toBe(
-      `Input 'subject-token-type' must be 'jwt' or 'id_token', not ${quoted}. Use the type your token exchange handler enables, or remove it for 'jwt'.`
+      `Input 'subject-token-type' must be 'jwt' or 'id_token', not ${quoted}. Use the type your token exchange handler enables, or remove it for 'id_token' (GitHub's token is an OIDC ID token).`
     )
   })
 

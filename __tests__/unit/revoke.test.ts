@@ -101,3 +101,19 @@ describe('revokeToken: the outcome', () => {
     expect((await revoke({ throws: thrownValue })).outcome).toBe(reason)
   })
 })
+
+describe('revokeToken: a failure quoted at a bounded length', () => {
+  it.each([
+    ['a huge error_description', res(400, JSON.stringify({ error: 'invalid_request', error_description: 'd'.repeat(100_000) }))],
+    ['a huge error', res(400, JSON.stringify({ error: 'e'.repeat(100_000) }))]
+  ])('%s', async (_, answer) => {
+    const reason = (await revokeToken(fakePost(answer).post, LOGIN, TOKEN, 1000)) ?? ''
+    expect(reason.length).toBeLessThan(400)
+    expect(reason).toMatch(/^HTTP 400 .*… \(\d+ characters in all\)$/)
+  })
+
+  it('a transport failure with a huge message', async () => {
+    const { post } = fakePost({ throws: new TransportError('ECONNRESET', `ECONNRESET: ${'m'.repeat(10_000)}`) })
+    expect(((await revokeToken(post, LOGIN, TOKEN, 1000)) ?? '').length).toBeLessThan(400)
+  })
+})

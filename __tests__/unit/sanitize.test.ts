@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isPrintable, neutralize, safeLogger, type Logger } from '../../src/sanitize.js'
+import { isPrintable, neutralize, redactor, safeLogger, type Logger } from '../../src/sanitize.js'
 import { forgedCommands } from '../support/runner.mjs'
 
 /** What the runner would see if the text were written as one info line. */
@@ -81,5 +81,44 @@ describe('safeLogger', () => {
     log.warning('b ##[error]y')
     log.debug('c\r::stop-commands::z')
     expect(seen).toEqual(['info a\\n::warning::x', 'warning b ##\\[error]y', 'debug c\\r::stop-commands::z'])
+  })
+})
+
+describe('redactor', () => {
+  const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvYXBwIn0.c2lnbmF0dXJlLW9mLXRoZS1pZC10b2tlbi0xMjM0NTY3ODk'
+  const ACCESS = '00D000000000001!ARxYzAbCdEfGhIjKlMnOpQrStUvWxYz0123456789'
+  const KEY =
+    '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nVJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDu\n-----END PRIVATE KEY-----'
+  const r = redactor()
+  for (const secret of [ID_TOKEN, ACCESS, KEY, 'hunter2', 'passphrase-of-twelve', 'rt_request-token-of-the-runner']) r.remember(secret)
+
+  it.each([
+    ['a whole secret', `the server said: ${ID_TOKEN} is invalid`, 'the server said: *** is invalid'],
+    ['two secrets side by side', `${ACCESS}${ID_TOKEN}`, '***'],
+    ['the same secret twice', `${ACCESS} and ${ACCESS}`, '*** and ***'],
+    ['a token cut short, 24 characters of it', `token ${ACCESS.slice(0, 30)}…`, 'token ***…'],
+    ['the signature of the ID token alone', `sig=${ID_TOKEN.split('.')[2]}`, 'sig=***'],
+    ['23 characters of a secret are left', `x ${ACCESS.slice(5, 28)} y`, `x ${ACCESS.slice(5, 28)} y`],
+    ['one line of a key', `bad key line MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7 here`, 'bad key line *** here'],
+    ['the runner request token', 'Bearer rt_request-token-of-the-runner.', 'Bearer ***.'],
+    ['a passphrase of 8 or more characters', 'pass passphrase-of-twelve!', 'pass ***!'],
+    ['a passphrase under 8 characters is left (the runner masks it)', 'hunter2 hunts', 'hunter2 hunts'],
+    ['text without secrets', 'No active GitHub trust rule matches.', 'No active GitHub trust rule matches.'],
+    ['the BEGIN line of a key is no secret', '-----BEGIN PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----']
+  ])('%s', (_, text, expected) => {
+    expect(r.redact(text)).toBe(expected)
+  })
+
+  it('redacts nothing before it knows a secret', () => {
+    expect(redactor().redact(ID_TOKEN)).toBe(ID_TOKEN)
+  })
+
+  it('is applied by safeLogger before neutralize, at every level', () => {
+    const seen: string[] = []
+    const log = safeLogger({ info: m => seen.push(m), warning: m => seen.push(m), debug: m => seen.push(m) }, r.redact)
+    log.info(`a ${ACCESS}\n::warning::x`)
+    log.warning(`b ${ID_TOKEN}`)
+    log.debug(`c ${ACCESS.slice(3, 40)}`)
+    expect(seen).toEqual(['a ***\\n::warning::x', 'b ***', 'c ***'])
   })
 })

@@ -13,6 +13,12 @@ const FACTS: SummaryFacts = {
 
 // A keyless login: no username, the claims of the GitHub token exchanged.
 const CLAIMS: TrustClaims = {
+  issuer: 'https://token.actions.githubusercontent.com',
+  repositoryOwnerId: '987654',
+  refProtected: 'true',
+  jobWorkflowRef: 'acme/app/.github/workflows/deploy.yml@refs/heads/main',
+  eventName: 'push',
+  runnerEnvironment: 'github-hosted',
   repository: 'acme/app',
   repositoryId: '123456789',
   ref: 'refs/heads/main',
@@ -179,6 +185,7 @@ describe('summaryMarkdown: keyless', () => {
       ...KEYLESS,
       audience: 'https://a|b\nc',
       keyless: {
+        ...CLAIMS,
         repository: 'acme/a|pp',
         repositoryId: '1|2',
         ref: 'refs/heads/x\ny',
