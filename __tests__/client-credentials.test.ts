@@ -70,7 +70,7 @@ describe('a client credentials login', () => {
     if (host !== 'acme.lightning.force.com') {
       expect(failure(r)).toBe(
         `Input 'login-url' must be a My Domain URL with 'auth-flow: client-credentials', not '${host}'. ` +
-          "Use the org's My Domain URL (Setup > My Domain), e.g. https://acme.my.salesforce.com."
+          "Salesforce accepts the client credentials flow only at the org's My Domain. Use the org's My Domain URL (Setup > My Domain), e.g. https://acme.my.salesforce.com."
       )
     }
   })

@@ -113,6 +113,11 @@ export function parseLoginUrl(value: string): string | undefined {
   return withoutTrailingSlash(url, /\/services\/oauth2\/token$/)
 }
 
+/** Why a flow needs the My Domain, where the reason is Salesforce's rule rather than the action's. */
+const MY_DOMAIN_WHY: Record<string, string> = {
+  'client-credentials': "Salesforce accepts the client credentials flow only at the org's My Domain. "
+}
+
 /** My Domain hosts: the only login hosts that name one org, so the only ones that know its token exchange handler. */
 const MY_DOMAIN = /\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/i
 
@@ -126,7 +131,11 @@ export function parseMyDomainUrl(value: string, flow = 'github-oidc'): string {
   const url = new URL(loginUrl)
   const fix = "Use the org's My Domain URL (Setup > My Domain), e.g. https://acme.my.salesforce.com."
   if (!LOCAL_HOSTS.includes(url.hostname) && !MY_DOMAIN.test(url.hostname)) {
-    throw inputError('login-url', `must be a My Domain URL with 'auth-flow: ${flow}', not ${shown(url.hostname)}`, fix)
+    throw inputError(
+      'login-url',
+      `must be a My Domain URL with 'auth-flow: ${flow}', not ${shown(url.hostname)}`,
+      `${MY_DOMAIN_WHY[flow] ?? ''}${fix}`
+    )
   }
   if (loginUrl !== url.origin)
     throw inputError('login-url', `must be the My Domain origin, without a path (${shown(`${url.origin}/...`)})`, fix)
