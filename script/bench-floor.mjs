@@ -51,7 +51,7 @@ async function keyless() {
   return post(env.FLOOR_TOKEN_URL, {
     grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
     subject_token: value,
-    subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+    subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
     client_id: env.FLOOR_CLIENT_ID
   })
 }
