@@ -26,7 +26,9 @@ describe('npm start', () => {
   it('--keyless logs in without a key and shows the claims the trust rule matched', async () => {
     const { code, out } = await start('--keyless')
     expect(code).toBe(0)
-    expect(out).toMatch(/GitHub's OIDC token: issuer \S+, repository acme\/app, repository id 123456789, owner id 987654, ref refs\/heads\/main /)
+    expect(out).toMatch(
+      /GitHub's OIDC token: issuer \S+, repository acme\/app, repository id 123456789, owner id 987654, ref refs\/heads\/main /
+    )
     expect(out).toContain('| Login | Keyless (GitHub OIDC token exchange) |')
     expect(out).not.toMatch(/00D\w{12}!AR|eyJ/)
   })
