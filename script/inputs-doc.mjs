@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as prettier from 'prettier'
 import { parse } from 'yaml'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -15,8 +16,11 @@ const prose = text =>
     .trim()
     .replace(/\s*\n\s*/g, ' ')
 
-/** The Markdown of docs/inputs.md for the given action.yml text: one heading per input and output, in file order. */
-export function inputsMarkdown(actionYml) {
+/**
+ * The Markdown of docs/inputs.md for the given action.yml text: one heading per input and output, in file order,
+ * formatted by Prettier with the repository's settings, so `npm run lint` agrees with what this writes.
+ */
+export async function inputsMarkdown(actionYml) {
   const action = parse(actionYml)
   const lines = [
     '# Inputs and outputs',
@@ -26,6 +30,10 @@ export function inputsMarkdown(actionYml) {
     `Every input of \`${action.name}\`, as \`action.yml\` declares it. The runner fills in a default before the action starts;`,
     'an input without one is empty unless the workflow sets it. Which inputs each flow reads: the flow pages linked from the',
     '[README](../README.md#which-flow-should-i-use).',
+    '',
+    'Boolean inputs take `true`, `True`, `TRUE`, `false`, `False` or `FALSE`; empty means the default, and anything',
+    'else (`yes`, `on`, `1`) fails the step. An org id is on Setup > Company Information (_Salesforce.com Organization',
+    'ID_), or in the `org_id` output of a first login.',
     '',
     '## Inputs',
     ''
@@ -39,11 +47,12 @@ export function inputsMarkdown(actionYml) {
   for (const [name, spec] of Object.entries(action.outputs ?? {})) {
     lines.push(`### \`${name}\``, '', prose(spec.description), '')
   }
-  return lines.join('\n')
+  const options = (await prettier.resolveConfig(INPUTS_DOC)) ?? {}
+  return prettier.format(lines.join('\n'), { ...options, parser: 'markdown' })
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const want = inputsMarkdown(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+  const want = await inputsMarkdown(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
   if (process.argv.includes('--check')) {
     const have = readFileSync(INPUTS_DOC, 'utf8')
     if (have !== want) {
