@@ -264,11 +264,8 @@ describe('every workflow shown is valid YAML', () => {
     expect(checked).toBeGreaterThan(40)
   })
 
-  it('no CI workflow runs actionlint today, so none is claimed here', () => {
-    const ci = readdirSync(join(ROOT, '.github/workflows')).map(f => read(`.github/workflows/${f}`))
-    // When a workflow adds actionlint, extend this file to run it over `blocks` and `examples` too.
-    expect(ci.some(text => text.includes('actionlint'))).toBe(false)
-  })
+  // actionlint: no CI workflow runs it today (December 2026), and it is not installed here. When CI gains it, run it
+  // over `examples` and the workflow-shaped `blocks` in that CI step as well.
 })
 
 describe('what the docs claim about the code holds', () => {
