@@ -19,15 +19,15 @@ the README's Salesforce CLI commands against a Salesforce-compatible org on loop
   --json FILE  also write { numPassedTests, numFailedTests } to FILE (for .ci/run)
   --help       show this help`
 
-/** The `- run: sf ...` lines of the README's workflow examples, exactly as a user copies them. */
-function readmeSfCommands(readme = readFileSync(join(ROOT, 'README.md'), 'utf8')) {
+/** The `- run: sf ...` lines of the docs' workflow examples (README.md and docs/cli.md), exactly as a user copies them. */
+function readmeSfCommands(readme = ['README.md', 'docs/cli.md'].map(f => readFileSync(join(ROOT, f), 'utf8')).join('\n')) {
   return [...readme.matchAll(/^\s*- run: (sf .+)$/gm)].map(m => m[1].trim())
 }
 
 /** The one README command that `pick` selects; fails when the README lost it. */
 function readmeCommand(what, pick) {
   const command = readmeSfCommands().find(pick)
-  if (!command) throw new Error(`README.md has no '- run: sf ...' line for ${what}`)
+  if (!command) throw new Error(`README.md and docs/cli.md have no '- run: sf ...' line for ${what}`)
   return command
 }
 

@@ -2,7 +2,10 @@ import { createHash, createPublicKey, X509Certificate, type KeyObject } from 'no
 import { ActionError, inputError } from './errors.js'
 import { pemBlocks, unwrapKeyText } from './key.js'
 
-/** Warn this long before the certificate expires: enough time to make and upload a new one. */
+/**
+ * Warn this long before the certificate expires: enough time to make and upload a new one. A hygiene check:
+ * Salesforce does not document refusing logins for an expired certificate (docs/faq.md).
+ */
 export const EXPIRY_WARNING_DAYS = 30
 
 export interface CertificateCheck {
@@ -49,7 +52,7 @@ const inDays = (days: number): string => (days === 0 ? 'within a day' : `in ${da
 /**
  * The pre-flight check: a key that does not match the uploaded certificate is what Salesforce reports
  * as the opaque "invalid assertion", so it is refused here with both fingerprints; an expired or soon
- * expiring certificate is worth a warning while the login still works.
+ * expiring certificate is only warned of (what Salesforce does at expiry is not documented).
  */
 export function checkCertificate(cert: X509Certificate, key: KeyObject, now: Date): CertificateCheck {
   if (!cert.checkPrivateKey(key)) {
@@ -66,8 +69,8 @@ export function checkCertificate(cert: X509Certificate, key: KeyObject, now: Dat
   let warning: string | undefined
   if (daysLeft < 0) {
     warning =
-      `The certificate expired on ${day}. Salesforce may refuse logins with it at any time: make a new ` +
-      'certificate from the key and upload it to the app.'
+      `The certificate expired on ${day}. Salesforce does not document what it does with an expired ` +
+      'certificate (logins are reported to keep working); as hygiene, make a new certificate from the key and upload it to the app.'
   } else if (daysLeft <= EXPIRY_WARNING_DAYS) {
     warning =
       `The certificate expires on ${day} (${inDays(daysLeft)}). Make a new ` +

@@ -169,8 +169,8 @@ describe('checkCertificate: expiry', () => {
     `The certificate expires on 2030-06-15 (${days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`}). ` +
     'Make a new certificate from the key and upload it to the app before then.'
   const EXPIRED =
-    'The certificate expired on 2030-06-15. Salesforce may refuse logins with it at any time: make a new ' +
-    'certificate from the key and upload it to the app.'
+    'The certificate expired on 2030-06-15. Salesforce does not document what it does with an expired ' +
+    'certificate (logins are reported to keep working); as hygiene, make a new certificate from the key and upload it to the app.'
 
   it('warns 30 days ahead', () => {
     expect(EXPIRY_WARNING_DAYS).toBe(30)
