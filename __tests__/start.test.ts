@@ -39,9 +39,36 @@ describe('npm start', () => {
     expect(out).toContain("No active GitHub trust rule matches repository 'acme/app' (id 123456789), ref 'refs/heads/feature'")
   })
 
-  it('refuses --sandbox with --keyless', async () => {
-    const { code, out } = await start('--keyless', '--sandbox')
-    expect(code).toBe(2)
-    expect(out).toContain('--sandbox and --keyless do not go together.')
+  it('refuses --sandbox with --keyless, and an unknown flow', async () => {
+    const sandbox = await start('--keyless', '--sandbox')
+    expect(sandbox.code).toBe(2)
+    expect(sandbox.out).toContain('--sandbox goes with the jwt-bearer flow only.')
+    const unknown = await start('--flow', 'saml')
+    expect(unknown.code).toBe(2)
+    expect(unknown.out).toContain('--flow must be one of jwt-bearer, github-oidc, client-credentials, sfdx-url.')
+  })
+
+  it('--flow client-credentials shows a masked run as the Run-As user, secret shown as ***', async () => {
+    const { code, out } = await start('--flow', 'client-credentials')
+    expect(code).toBe(0)
+    expect(out).toContain('    client-secret: ***')
+    expect(out).toMatch(/Authenticated as user 005\w{15}, the app's Run-As user \(client credentials flow\)/)
+    expect(out).not.toMatch(/00D\w{12}!AR|[0-9A-F]{64}/)
+  })
+
+  it('--flow sfdx-url shows a masked run, the URL shown as ***; --fail a revoked refresh token', async () => {
+    const ok = await start('--flow', 'sfdx-url')
+    expect(ok.code).toBe(0)
+    expect(ok.out).toContain('    sfdx-auth-url: ***')
+    expect(ok.out).not.toMatch(/force:\/\/|5Aep861|00D\w{12}!AR/)
+    const failed = await start('--flow', 'sfdx-url', '--fail')
+    expect(failed.code).toBe(1)
+    expect(failed.out).toContain('error_description "expired access/refresh token"')
+  })
+
+  it('--flow client-credentials --fail shows the app without a Run-As user', async () => {
+    const { code, out } = await start('--flow', 'client-credentials', '--fail')
+    expect(code).toBe(1)
+    expect(out).toContain('error_description "no client credentials user enabled"')
   })
 })
