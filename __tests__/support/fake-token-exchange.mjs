@@ -133,12 +133,8 @@ export function ruleMatches(rule, claims) {
 export function presented(c) {
   const t = name => claimText(c[name])
   const env = t('environment').trim() === '' ? 'environment (none)' : `environment '${t('environment')}'`
-  return (
-    `repository '${t('repository')}' (id ${t('repository_id')}, owner id ${t('repository_owner_id')}), ` +
-    `ref '${t('ref')}' (ref_protected '${t('ref_protected')}'), event '${t('event_name')}', ` +
-    `job_workflow_ref '${t('job_workflow_ref')}', ${env}, runner_environment '${t('runner_environment')}', ` +
-    `audience '${t('aud')}', issuer '${t('iss')}'`
-  )
+  // One template, so each of its pieces appears whole here, as apex.test.ts checks against the Apex.
+  return `repository '${t('repository')}' (id ${t('repository_id')}, owner id ${t('repository_owner_id')}), ref '${t('ref')}' (ref_protected '${t('ref_protected')}'), event '${t('event_name')}', job_workflow_ref '${t('job_workflow_ref')}', ${env}, runner_environment '${t('runner_environment')}', audience '${t('aud')}', issuer '${t('iss')}'`
 }
 
 /** A NumericDate claim as whole seconds, or undefined when it is not a JSON number (Apex's toSeconds). */
@@ -189,7 +185,7 @@ function judge(rules, claims, users, at) {
       message: `Active GitHub trust rules name more than one user for ${presented(claims)}: rules ${ruleNames.join(', ')}; make the matching rules name one user.`
     }
   }
-  const rulesNamed = `${ruleNames.length === 1 ? 'GitHub trust rule' : 'GitHub trust rules'} ${ruleNames.join(', ')}`
+  const rulesNamed = (ruleNames.length === 1 ? 'GitHub trust rule ' : 'GitHub trust rules ') + ruleNames.join(', ')
   const username = matching[0].Username__c
   const user = [...users].find(([name]) => name.toLowerCase() === username.toLowerCase())?.[1]
   if (!user || !user.active) {
