@@ -84,8 +84,8 @@ const CATALOGUE: Entry[] = [
     startsWith: true,
     description: 'no active github trust rule matches',
     fix: () =>
-      'Compare the claims the handler quoted (repository and owner ids, ref, event, workflow, environment, runner, ' +
-      'audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
+      'Compare the claims this step printed before the exchange (repository and owner ids, ref, event, workflow, environment, ' +
+      'runner, audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
       'Rule > Manage Records), and add or correct the rule that should match.'
   },
   {

@@ -54,8 +54,8 @@ const FIX = {
     "setting allows the issuer's host and is active; if it does, the token was not signed by that issuer " +
     `(altered, or from another GitHub). ${HANDLER_LOG}`,
   trustRule:
-    'Compare the claims the handler quoted (repository and owner ids, ref, event, workflow, environment, runner, ' +
-    'audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
+    'Compare the claims this step printed before the exchange (repository and owner ids, ref, event, workflow, environment, ' +
+    'runner, audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
     'Rule > Manage Records), and add or correct the rule that should match.',
   manyUsers:
     'The GitHub Trust Rule records named above all match this job but name different users. Deactivate or narrow ' +
