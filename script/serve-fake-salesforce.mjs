@@ -1,26 +1,18 @@
 // Serves the fake Salesforce on loopback until killed, for workflows that run the action with `uses: ./`.
 // Writes a throwaway key to --key-file (the key is generated here, worthless anywhere else) and prints
 // one JSON line: { url, clientId, username, orgId, keylessClientId }. With --keyless-repository-id, the org
-// also runs the token exchange handler for that GitHub repository (and --keyless-repository-owner-id, which a rule
-// requires), verifying ID tokens against the JWKS at --keyless-jwks (GitHub's real one in a workflow), with one
-// trust rule whose audience is the fake's URL.
+// also runs the token exchange handler for that GitHub repository, verifying ID tokens against the JWKS at
+// --keyless-jwks (GitHub's real one in a workflow), with one trust rule whose audience is the fake's URL.
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { startFakeSalesforce } from '../__tests__/support/fake-salesforce.mjs'
 import { makeIdentity } from '../__tests__/support/keys.mjs'
 
 const { values } = parseArgs({
-  options: {
-    'key-file': { type: 'string' },
-    'keyless-repository-id': { type: 'string' },
-    'keyless-repository-owner-id': { type: 'string' },
-    'keyless-jwks': { type: 'string' }
-  }
+  options: { 'key-file': { type: 'string' }, 'keyless-repository-id': { type: 'string' }, 'keyless-jwks': { type: 'string' } }
 })
 if (!values['key-file']) {
-  console.error(
-    'Usage: node script/serve-fake-salesforce.mjs --key-file PATH [--keyless-repository-id ID --keyless-repository-owner-id ID --keyless-jwks URL]'
-  )
+  console.error('Usage: node script/serve-fake-salesforce.mjs --key-file PATH [--keyless-repository-id ID --keyless-jwks URL]')
   process.exit(2)
 }
 const server = await startFakeSalesforce()
@@ -32,14 +24,7 @@ server.addUser(username)
 writeFileSync(values['key-file'], identity.pkcs8, { mode: 0o600 })
 const keylessClientId = '3MVG9ServeFakeSalesforceKeyless'
 if (values['keyless-repository-id']) {
-  const rule = {
-    DeveloperName: 'This_Repository',
-    Repository_Owner_Id__c: values['keyless-repository-owner-id'] ?? '',
-    Repository_Id__c: values['keyless-repository-id'],
-    Audience__c: server.url,
-    Username__c: username,
-    Active__c: true
-  }
+  const rule = { Repository_Id__c: values['keyless-repository-id'], Audience__c: server.url, Username__c: username, Active__c: true }
   server.addKeylessApp(values['keyless-jwks'] ?? 'https://token.actions.githubusercontent.com/.well-known/jwks', [rule], keylessClientId)
 }
 console.log(JSON.stringify({ url: server.url, clientId, username, orgId: server.orgId, keylessClientId }))
