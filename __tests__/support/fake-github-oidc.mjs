@@ -99,8 +99,7 @@ export async function startFakeGitHubOidc(options = {}) {
     ruleFor(audience, username) {
       const c = service.claims
       return {
-        DeveloperName: 'GitHub_Actions_Test',
-        Issuer__c: service.issuer,
+        DeveloperName: 'Acme_App_Main',
         Repository_Owner_Id__c: c.repository_owner_id,
         Repository_Id__c: c.repository_id,
         Repository__c: c.repository,

@@ -39,10 +39,18 @@ export interface FakeApp {
 }
 /** A GitHub Trust Rule record, with the custom metadata type's field names. */
 export interface TrustRule {
+  /** The record's API name: refusals name the rule, never its user. */
+  DeveloperName?: string
+  Repository_Owner_Id__c: string
   Repository_Id__c: string
   Repository__c?: string
   Ref__c?: string
+  Workflow_Ref__c?: string
   Environment__c?: string
+  Events__c?: string
+  Runner_Environment__c?: string
+  Require_Protected_Ref__c?: boolean
+  Issuer__c?: string
   Audience__c: string
   Username__c: string
   Active__c: boolean

@@ -7,6 +7,8 @@ import http from 'node:http'
 import https from 'node:https'
 import { issuersOfActiveRules, matchingRules } from './trust-rules.mjs'
 
+export { ruleMatches } from './trust-rules.mjs'
+
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
 export const TOKEN_TYPES = { 'urn:ietf:params:oauth:token-type:jwt': 'JWT', 'urn:ietf:params:oauth:token-type:id_token': 'ID_TOKEN' }
 export const PERMISSION_SET = 'GitHub_Actions_Keyless_Login'
@@ -109,24 +111,6 @@ async function verifiesWith(handler, token, keysEndpoint, shouldUseCache) {
 /** The cached keys first, then once more without the cache: a bad token costs one extra fetch. */
 async function verifies(handler, token, keysEndpoint) {
   return (await verifiesWith(handler, token, keysEndpoint, true)) || verifiesWith(handler, token, keysEndpoint, false)
-}
-
-const blank = v => v === undefined || v === null || String(v).trim() === ''
-/** A claim as Apex's String.valueOf reads it for the types GitHub sends; '' for anything else (an array). */
-const text = v => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')
-
-/** The rule fields, compared as the Apex handler compares them. */
-export function ruleMatches(rule, claims) {
-  if (!rule.Active__c || blank(rule.Repository_Id__c) || blank(rule.Audience__c) || blank(rule.Username__c)) return false
-  if (rule.Repository_Id__c !== text(claims.repository_id)) return false
-  if (!blank(rule.Repository__c) && rule.Repository__c.toLowerCase() !== text(claims.repository).toLowerCase()) return false
-  if (!blank(rule.Ref__c)) {
-    if (claims.ref === undefined || claims.ref === null) return false
-    const ref = text(claims.ref)
-    if (rule.Ref__c.endsWith('*') ? !ref.startsWith(rule.Ref__c.slice(0, -1)) : ref !== rule.Ref__c) return false
-  }
-  if (!blank(rule.Environment__c) && rule.Environment__c !== text(claims.environment)) return false
-  return rule.Audience__c === text(claims.aud)
 }
 
 /** How the handler names what was presented in its refusals (the Apex describe()). */

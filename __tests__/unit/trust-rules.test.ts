@@ -10,6 +10,7 @@ const AUD = 'https://acme.my.salesforce.com'
 const USERNAME = 'ci-bot@acme.example'
 
 const RULE: TrustRule = {
+  Repository_Owner_Id__c: '987654',
   Repository_Id__c: '123456789',
   Repository__c: 'acme/app',
   Ref__c: 'refs/heads/main',
@@ -18,11 +19,23 @@ const RULE: TrustRule = {
   Username__c: USERNAME,
   Active__c: true
 }
-const CLAIMS: Claims = { repository: 'acme/app', repository_id: '123456789', ref: 'refs/heads/main', aud: AUD }
+const CLAIMS: Claims = {
+  iss: 'https://token.actions.githubusercontent.com',
+  repository: 'acme/app',
+  repository_id: '123456789',
+  repository_owner_id: '987654',
+  ref: 'refs/heads/main',
+  event_name: 'push',
+  aud: AUD
+}
 
 describe('ruleMatches', () => {
   it.each<[string, Partial<TrustRule> | Record<string, unknown>, Claims, boolean]>([
     ['the rule as written', {}, {}, true],
+    // Owner id: required, exact (the full table of every field is the shared one, trust-rules-table.test.ts).
+    ['another owner id', {}, { repository_owner_id: '987655' }, false],
+    ['a rule without an owner id', { Repository_Owner_Id__c: undefined }, {}, false],
+    ['no event_name claim', {}, { event_name: undefined }, false],
     // Repository id: required, exact.
     ['another repository id', {}, { repository_id: '123456780' }, false],
     ['a repository id the rule only starts', {}, { repository_id: '1234567890' }, false],
@@ -38,7 +51,7 @@ describe('ruleMatches', () => {
     ['a rule without a repository name, any name', { Repository__c: '' }, { repository: 'acme/renamed' }, true],
     ['a rule with a whitespace repository name, any name', { Repository__c: '  ' }, { repository: 'acme/renamed' }, true],
     ['a rule repository name and no repository claim', {}, { repository: undefined }, false],
-    // Ref: exact, '*' suffix a prefix, blank any.
+    // Ref: exact, or a filter pattern ('*' within one path segment, '**' across them), blank any.
     ['another branch', {}, { ref: 'refs/heads/main2' }, false],
     ['the branch in other case', {}, { ref: 'refs/heads/Main' }, false],
     ['no ref claim', {}, { ref: undefined }, false],
@@ -48,10 +61,14 @@ describe('ruleMatches', () => {
     ['the bare prefix under a prefix rule', { Ref__c: 'refs/tags/v*' }, { ref: 'refs/tags/v' }, true],
     ['another tag under a prefix rule', { Ref__c: 'refs/tags/v*' }, { ref: 'refs/tags/release-1' }, false],
     ['a branch under a tag prefix rule', { Ref__c: 'refs/tags/v*' }, { ref: 'refs/heads/v1' }, false],
-    ['any branch under refs/heads/*', { Ref__c: 'refs/heads/*' }, { ref: 'refs/heads/feature/x' }, true],
-    ['any ref under *', { Ref__c: '*' }, { ref: 'refs/pull/1/merge' }, true],
-    ["a '*' inside a rule is a literal", { Ref__c: 'refs/*/main' }, { ref: 'refs/heads/main' }, false],
-    ["a '*' inside a rule matches itself", { Ref__c: 'refs/*/main' }, { ref: 'refs/*/main' }, true],
+    ['a branch under refs/heads/*', { Ref__c: 'refs/heads/*' }, { ref: 'refs/heads/feature' }, true],
+    ['a nested branch under refs/heads/*: * does not cross /', { Ref__c: 'refs/heads/*' }, { ref: 'refs/heads/feature/x' }, false],
+    ['a nested branch under refs/heads/**', { Ref__c: 'refs/heads/**' }, { ref: 'refs/heads/feature/x' }, true],
+    ['any ref under **', { Ref__c: '**' }, { ref: 'refs/pull/1/merge' }, true],
+    ['not every ref under a bare *', { Ref__c: '*' }, { ref: 'refs/pull/1/merge' }, false],
+    ["a '*' inside a rule matches one segment", { Ref__c: 'refs/*/main' }, { ref: 'refs/heads/main' }, true],
+    ["a '*' inside a rule matches itself too", { Ref__c: 'refs/*/main' }, { ref: 'refs/*/main' }, true],
+    ["a '*' inside a rule does not cross /", { Ref__c: 'refs/*/main' }, { ref: 'refs/heads/x/main' }, false],
     ['a rule without a ref, any ref', { Ref__c: '' }, { ref: 'refs/pull/1/merge' }, true],
     ['a rule with an undefined ref, any ref', { Ref__c: undefined }, { ref: 'refs/tags/x' }, true],
     // Environment: exact when set (absent claim: no match), any when blank.
