@@ -59,6 +59,8 @@ describe("the fake org refuses in the Apex handler's words", () => {
     'it has no exp claim.',
     'it has expired.',
     'it is not valid yet.',
+    'it was already used, and this org accepts each token once.',
+    'it has no jti claim, and this org accepts each token once.',
     'No active GitHub trust rule matches ',
     'Active GitHub trust rules name more than one user for ',
     ': rules ',

@@ -73,6 +73,28 @@ const CATALOGUE: Entry[] = [
   {
     flow: 'github-oidc',
     startsWith: true,
+    description: 'github oidc token rejected: it was already used',
+    fix: () =>
+      'This org accepts each GitHub ID token once (its GitHub Keyless Setting names a replay cache partition). Re-run the ' +
+      'step so that it asks GitHub for a new token; never reuse or share an ID token between exchanges.'
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected: it has no jti claim',
+    fix: () => NOT_GITHUBS_TOKEN
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected: the replay cache partition',
+    fix: () =>
+      "The org's GitHub Keyless Setting (record Default) names a Platform Cache partition that cannot be used. Create it " +
+      "in Setup > Platform Cache with org cache capacity, or clear the setting's Replay Cache Partition."
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
     description: 'github oidc token rejected',
     fix: () =>
       "The org's token exchange handler could not accept GitHub's token itself (see its words above). " +

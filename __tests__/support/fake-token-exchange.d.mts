@@ -11,6 +11,8 @@ export function validateIncomingToken(
     keyServers?: KeyServers
     keyCache?: Map<string, unknown[]>
     keyFetches?: string[]
+    /** Used tokens (issuer and jti), when the org has a replay cache partition. */
+    replay?: Set<string>
   },
   token: string,
   users: Map<string, FakeUser>,

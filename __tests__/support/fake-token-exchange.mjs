@@ -147,11 +147,11 @@ export async function validateIncomingToken(handler, token, users, at = Date.now
   if (!(await verifies(handler, token, keysEndpoint))) {
     return { message: `${REJECTED}its signature could not be verified with the keys at ${keysEndpoint}.` }
   }
-  return judge(handler.rules, part(token, 1), users, at)
+  return judge(handler, part(token, 1), users, at)
 }
 
-/** The verified claims against the clock, then the rules: the Apex judge(). */
-function judge(rules, claims, users, at) {
+/** The verified claims against the clock, then the rules, the user and replay: the Apex judge(). */
+function judge(handler, claims, users, at) {
   const now = Math.floor(at) // Apex's clock: whole seconds
   const expiresAt = seconds(claims.exp)
   if (expiresAt === undefined) return { message: `${REJECTED}it has no exp claim.` }
@@ -160,7 +160,7 @@ function judge(rules, claims, users, at) {
     const notBefore = seconds(claims.nbf)
     if (notBefore === undefined || notBefore > now + SKEW_SECONDS) return { message: `${REJECTED}it is not valid yet.` }
   }
-  const matching = matchingRules(rules ?? [], claims)
+  const matching = matchingRules(handler.rules ?? [], claims)
   const names = new Set(matching.map(rule => rule.Username__c.toLowerCase()))
   const ruleNames = matching.map(rule => String(rule.DeveloperName ?? '')).sort(apexOrder)
   if (names.size === 0) return { message: `No active GitHub trust rule matches ${presented(claims)}.` }
@@ -180,7 +180,23 @@ function judge(rules, claims, users, at) {
       message: `No keyless login permission for ${rulesNamed}: the user it names does not hold the permission set ${PERMISSION_SET}.`
     }
   }
+  const replayProblem = rememberOnce(handler, claims)
+  if (replayProblem) return { message: REJECTED + replayProblem }
   return { username, user }
+}
+
+/**
+ * The Apex rememberOnce(), with `handler.replay` (a Set) standing for the Platform Cache partition that the org's
+ * GitHub Keyless Setting names; without it, no replay protection.
+ */
+function rememberOnce(handler, claims) {
+  if (!handler.replay) return undefined
+  const jti = claimText(claims.jti)
+  if (jti.trim() === '') return 'it has no jti claim, and this org accepts each token once.'
+  const key = `${claimText(claims.iss)} ${jti}`
+  if (handler.replay.has(key)) return 'it was already used, and this org accepts each token once.'
+  handler.replay.add(key)
+  return undefined
 }
 
 /** Apex's List<String>.sort(), taken to order by code units like JavaScript's (not confirmed for mixed case). */

@@ -302,3 +302,25 @@ describe('validateIncomingToken: rules and users, naming rules and never a usern
     })
   })
 })
+
+describe('validateIncomingToken: replay, when the org names a cache partition', () => {
+  it('accepts a token once, another jti again, and refuses a token without jti', async () => {
+    const handler = { ...handlerFor(), replay: new Set<string>() }
+    expect((await judge(token({ jti: 'one' }), handler)).username).toBe(USERNAME)
+    expect(await judge(token({ jti: 'one' }), handler)).toEqual({
+      message: `${REJECTED}it was already used, and this org accepts each token once.`
+    })
+    expect((await judge(token({ jti: 'two' }), handler)).username).toBe(USERNAME)
+    expect(await judge(token({ jti: undefined }), handler)).toEqual({
+      message: `${REJECTED}it has no jti claim, and this org accepts each token once.`
+    })
+  })
+
+  it('remembers nothing without one, nor for a refused token', async () => {
+    expect((await judge(token({ jti: 'one' }))).username).toBe(USERNAME)
+    expect((await judge(token({ jti: 'one' }))).username).toBe(USERNAME)
+    const handler = { ...handlerFor(), replay: new Set<string>() }
+    expect((await judge(token({ jti: 'one' }), handler, users([USERNAME, user({ active: false })]))).message).toContain('No active user')
+    expect((await judge(token({ jti: 'one' }), handler)).username).toBe(USERNAME)
+  })
+})

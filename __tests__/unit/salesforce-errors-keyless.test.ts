@@ -53,6 +53,12 @@ const FIX = {
     "The handler could not verify the token with the issuer's keys (the URL above). Check that a remote site " +
     "setting allows the issuer's host and is active; if it does, the token was not signed by that issuer " +
     `(altered, or from another GitHub). ${HANDLER_LOG}`,
+  replayed:
+    'This org accepts each GitHub ID token once (its GitHub Keyless Setting names a replay cache partition). Re-run the ' +
+    'step so that it asks GitHub for a new token; never reuse or share an ID token between exchanges.',
+  partition:
+    "The org's GitHub Keyless Setting (record Default) names a Platform Cache partition that cannot be used. Create it " +
+    "in Setup > Platform Cache with org cache capacity, or clear the setting's Replay Cache Partition.",
   trustRule:
     'Compare the claims this step printed before the exchange (repository and owner ids, ref, event, workflow, environment, ' +
     'runner, audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
@@ -177,6 +183,9 @@ describe("explainOAuthError: the handler's messages", () => {
       FIX.signature
     ],
     ['GitHub OIDC token rejected: it has no exp claim.', FIX.tokenRejected],
+    ['GitHub OIDC token rejected: it was already used, and this org accepts each token once.', FIX.replayed],
+    ['GitHub OIDC token rejected: it has no jti claim, and this org accepts each token once.', FIX.notGitHubs],
+    ['GitHub OIDC token rejected: the replay cache partition named in GitHub Keyless Setting Default cannot be used.', FIX.partition],
     ['GitHub OIDC token rejected: it has expired.', FIX.tokenRejected],
     ['GitHub OIDC token rejected: it is not valid yet.', FIX.tokenRejected],
     [`No active GitHub trust rule matches ${PRESENTED}.`, FIX.trustRule],
