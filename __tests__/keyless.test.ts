@@ -271,8 +271,9 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
     try {
       const message = await refused()
       expect(message).toContain(
-        `error "invalid_request", error_description "No active GitHub trust rule matches repository 'acme/app' (id 123456789), ` +
-          `ref 'refs/heads/feature', environment (none), audience '${k.server.url}'."`
+        `error "invalid_request", error_description "No active GitHub trust rule matches repository 'acme/app' (id 123456789, owner id 987654), ` +
+          `ref 'refs/heads/feature' (ref_protected 'true'), event 'push', job_workflow_ref 'acme/app/.github/workflows/deploy.yml@refs/heads/main', ` +
+          `environment (none), runner_environment 'github-hosted', audience '${k.server.url}', issuer 'https://token.actions.githubusercontent.com'."`
       )
       expect(message).toContain('Compare the claims this step printed before the exchange')
     } finally {
@@ -367,7 +368,7 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
   it('a renamed repository with the same name but another id is not trusted', async () => {
     k.github.claims.repository_id = '5555'
     try {
-      expect(await refused()).toContain("No active GitHub trust rule matches repository 'acme/app' (id 5555)")
+      expect(await refused()).toContain("No active GitHub trust rule matches repository 'acme/app' (id 5555, owner id 987654)")
     } finally {
       k.github.claims.repository_id = defaultClaims().repository_id
     }
@@ -429,7 +430,9 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
     )
     k.github.fault({ status: 200, body: { value: forged } })
     const message = await refused()
-    expect(message).toContain(`error_description "GitHub OIDC token rejected: it could not be verified against GitHub's signing keys."`)
+    expect(message).toContain(
+      `error_description "GitHub OIDC token rejected: its signature could not be verified with the keys at https://token.actions.githubusercontent.com/.well-known/jwks."`
+    )
     expect(message).toContain('OauthTokenExchangeApexExec')
   })
 
@@ -443,7 +446,7 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
     k.github.issuer = 'https://token.actions.example.com'
     try {
       expect(await refused()).toContain(
-        'error_description "GitHub OIDC token rejected: issuer \'https://token.actions.example.com\' is not https://token.actions.githubusercontent.com."'
+        'error_description "GitHub OIDC token rejected: its issuer \'https://token.actions.example.com\' is not the issuer of any active GitHub trust rule."'
       )
     } finally {
       k.github.issuer = 'https://token.actions.githubusercontent.com'

@@ -36,7 +36,9 @@ describe('npm start', () => {
   it('--keyless --fail shows the handler refusing a branch no rule names', async () => {
     const { code, out } = await start('--keyless', '--fail')
     expect(code).toBe(1)
-    expect(out).toContain("No active GitHub trust rule matches repository 'acme/app' (id 123456789), ref 'refs/heads/feature'")
+    expect(out).toContain(
+      "No active GitHub trust rule matches repository 'acme/app' (id 123456789, owner id 987654), ref 'refs/heads/feature'"
+    )
   })
 
   it('refuses --sandbox with --keyless, and an unknown flow', async () => {

@@ -40,6 +40,11 @@ const UNNAMED_USER: Record<Flow, string> = {
 /** Where a token exchange handler's real reason is, when its answer does not say. */
 const HANDLER_LOG = "The handler's own reason is in the debug log of the handler's Run As user (operation OauthTokenExchangeApexExec)."
 
+/** For a subject token that is not the ID token GitHub issued (RS256, a key id, typ JWT). */
+const NOT_GITHUBS_TOKEN =
+  "The subject token is not a GitHub Actions ID token as GitHub issues it (RS256, with a key id). Send the job's ID " +
+  'token unchanged; a token from another identity provider is not accepted by this handler.'
+
 /**
  * Salesforce's token endpoint refusals and what each one really means. The Salesforce CLI reports all of
  * them as "JSON web token error"; naming the fix is most of this action's value when a login fails.
@@ -49,19 +54,72 @@ const CATALOGUE: Entry[] = [
   {
     flow: 'github-oidc',
     startsWith: true,
+    description: 'github oidc token rejected: its header ',
+    fix: () => NOT_GITHUBS_TOKEN
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected: it is not a jwt',
+    fix: () => NOT_GITHUBS_TOKEN
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected: its issuer ',
+    fix: () =>
+      "No active GitHub trust rule names the issuer of this job's token, so the handler fetched no keys. Set the " +
+      "rule's Issuer (blank means https://token.actions.githubusercontent.com; an enterprise's custom issuer is " +
+      'https://token.actions.githubusercontent.com/<enterprise>, GitHub Enterprise Server https://<host>/_services/token) ' +
+      "to the issuer shown, and add a remote site setting for that issuer's host."
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected: its signature could not be verified',
+    fix: () =>
+      "The handler could not verify the token with the issuer's keys (the URL above). Check that a remote site " +
+      "setting allows the issuer's host and is active; if it does, the token was not signed by that issuer " +
+      `(altered, or from another GitHub). ${HANDLER_LOG}`
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected: it was already used',
+    fix: () =>
+      'This org accepts each GitHub ID token once (its GitHub Keyless Setting names a replay cache partition). Re-run the ' +
+      'step so that it asks GitHub for a new token; never reuse or share an ID token between exchanges.'
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected: it has no jti claim',
+    fix: () => NOT_GITHUBS_TOKEN
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'github oidc token rejected: the replay cache partition',
+    fix: () =>
+      "The org's GitHub Keyless Setting (record Default) names a Platform Cache partition that cannot be used. Create it " +
+      "in Setup > Platform Cache with org cache capacity, or clear the setting's Replay Cache Partition."
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
     description: 'github oidc token rejected',
     fix: () =>
       "The org's token exchange handler could not accept GitHub's token itself (see its words above). " +
-      "If the token expired, re-run the job; if it is the issuer or signature, check that the handler's remote " +
-      `site setting allows https://token.actions.githubusercontent.com. ${HANDLER_LOG}`
+      "If the token expired or is not valid yet, re-run the job and check the runner's clock. " +
+      HANDLER_LOG
   },
   {
     flow: 'github-oidc',
     startsWith: true,
     description: 'no active github trust rule matches',
     fix: () =>
-      'Compare the claims this step printed before the exchange (repository, repository id, ref, environment, ' +
-      'audience) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
+      'Compare the claims this step printed before the exchange (repository and owner ids, ref, event, workflow, environment, ' +
+      'runner, audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
       'Rule > Manage Records), and add or correct the rule that should match.'
   },
   {
@@ -69,16 +127,24 @@ const CATALOGUE: Entry[] = [
     startsWith: true,
     description: 'active github trust rules name more than one user',
     fix: () =>
-      'Several active GitHub Trust Rule records match this job and name different users. Deactivate or narrow ' +
-      '(by ref or environment) all but the one that should apply.'
+      'The GitHub Trust Rule records named above all match this job but name different users. Deactivate or narrow ' +
+      '(by ref, workflow, event or environment) all but the one that should apply.'
   },
   {
     flow: 'github-oidc',
     startsWith: true,
-    description: 'the github trust rule for',
+    description: 'no active user for github trust rule',
     fix: () =>
-      'The matching rule names a user who does not exist in this org or is deactivated. Create or reactivate ' +
+      'The rule named above names a user who does not exist in this org or is deactivated. Create or reactivate ' +
       "that user, or correct the rule's Username (usernames differ between production and sandboxes)."
+  },
+  {
+    flow: 'github-oidc',
+    startsWith: true,
+    description: 'no keyless login permission for github trust rule',
+    fix: () =>
+      'Assign the permission set GitHub Actions Keyless Login (GitHub_Actions_Keyless_Login) to the user that the rule ' +
+      'named above names (Setup > Users > the user > Permission Set Assignments), or correct the rule.'
   },
   // Then the keyless flow's platform answers: the same words can mean something else after a token exchange.
   {

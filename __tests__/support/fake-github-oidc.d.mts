@@ -31,6 +31,8 @@ export interface FakeGitHubOidc {
   idTokens: string[]
   faults: OidcFault[]
   jwk: Record<string, unknown>
+  rotateKey(): void
+  keyServers(): Record<string, string>
   env(): { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string }
   fault(...answers: OidcFault[]): void
   tokenRequests(): OidcRequest[]

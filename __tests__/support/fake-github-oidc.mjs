@@ -41,15 +41,24 @@ export function defaultClaims() {
  * `issuer` and `lifetimeSeconds` can be changed to play a wrong or stale token.
  */
 export async function startFakeGitHubOidc(options = {}) {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const kid = randomBytes(8).toString('hex')
+  const newKey = () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const kid = randomBytes(8).toString('hex')
+    return { privateKey, kid, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } }
+  }
+  let key = newKey()
+  /** Where the issuer's keys are: `<issuer>/.well-known/jwks`, so a GHES issuer's path is kept. */
+  const jwksPath = () => `${new URL(service.issuer).pathname.replace(/\/$/, '')}${JWKS_PATH}`
   const service = {
     url: '',
     /** What the runner puts in ACTIONS_ID_TOKEN_REQUEST_URL. */
     requestUrl: '',
     /** What the runner puts in ACTIONS_ID_TOKEN_REQUEST_TOKEN: a secret. */
     requestToken: `rt_${randomBytes(24).toString('base64url')}`,
-    jwksUrl: '',
+    /** Where this service serves its keys: the issuer's path + /.well-known/jwks, on loopback. */
+    get jwksUrl() {
+      return `${service.url}${jwksPath()}`
+    },
     issuer: options.issuer ?? GITHUB_ISSUER,
     claims: { ...defaultClaims(), ...options.claims },
     lifetimeSeconds: options.lifetimeSeconds ?? 300,
@@ -61,7 +70,17 @@ export async function startFakeGitHubOidc(options = {}) {
     idTokens: [],
     faults: [],
     /** The public key as a JWK, as the JWKS serves it. */
-    jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
+    get jwk() {
+      return key.jwk
+    },
+    /** Replaces the signing key (GitHub rotates its keys): keys cached before no longer verify new tokens. */
+    rotateKey() {
+      key = newKey()
+    },
+    /** For a fake org's handler: this service answers for its issuer's origin (see fake-token-exchange keyServersOf). */
+    keyServers() {
+      return { [new URL(service.issuer).origin]: service.url }
+    },
     /** The variables the runner sets for a job with `permissions: id-token: write`. */
     env() {
       return { ACTIONS_ID_TOKEN_REQUEST_URL: service.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: service.requestToken }
@@ -90,10 +109,13 @@ export async function startFakeGitHubOidc(options = {}) {
         Active__c: true
       }
     },
-    /** Signs any claims with the service's key: a token GitHub could have issued. */
+    /** Signs any claims with the service's key: a token GitHub could have issued (a header field set to undefined is left out). */
     sign(claims, header = {}) {
-      const signed = `${b64url({ typ: 'JWT', alg: 'RS256', x5t: kid, kid, ...header })}.${b64url(claims)}`
-      return `${signed}.${createSign('RSA-SHA256').update(signed).sign(privateKey).toString('base64url')}`
+      const full = Object.fromEntries(
+        Object.entries({ typ: 'JWT', alg: 'RS256', x5t: key.kid, kid: key.kid, ...header }).filter(([, v]) => v !== undefined)
+      )
+      const signed = `${b64url(full)}.${b64url(claims)}`
+      return `${signed}.${createSign('RSA-SHA256').update(signed).sign(key.privateKey).toString('base64url')}`
     },
     close() {
       return new Promise(resolve => {
@@ -136,7 +158,7 @@ export async function startFakeGitHubOidc(options = {}) {
       audience: url.searchParams.get('audience')
     }
     service.requests.push(record)
-    if (url.pathname === JWKS_PATH) return send(res, 200, { keys: [service.jwk] })
+    if (url.pathname === jwksPath()) return send(res, 200, { keys: [service.jwk] })
     if (url.pathname === '/.well-known/openid-configuration') {
       return send(res, 200, { issuer: service.issuer, jwks_uri: service.jwksUrl, id_token_signing_alg_values_supported: ['RS256'] })
     }
@@ -168,6 +190,5 @@ export async function startFakeGitHubOidc(options = {}) {
   await new Promise(resolve => listener.listen(0, '127.0.0.1', resolve))
   service.url = `http://127.0.0.1:${listener.address().port}`
   service.requestUrl = `${service.url}${TOKEN_PATH}?api-version=2.0`
-  service.jwksUrl = `${service.url}${JWKS_PATH}`
   return service
 }

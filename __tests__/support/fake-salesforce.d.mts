@@ -21,6 +21,8 @@ export interface FakeUser {
   active: boolean
   appAccess: boolean
   ipRestricted: boolean
+  /** Permission sets the user holds (by API name); the keyless handler needs GitHub_Actions_Keyless_Login. */
+  permissionSets?: string[]
 }
 export type Fault =
   | { status: number; body?: unknown; headers?: Record<string, string> }
@@ -64,9 +66,14 @@ export interface TrustRule {
   Username__c: string
   Active__c: boolean
 }
+/** Issuer origin -> the base URL that answers for it; a string is a fake GitHub's JWKS URL for github.com's issuer. */
+export type KeyServers = Record<string, string> | string
 export interface TokenExchangeHandler {
   developerName: string
-  jwksUrl: string
+  keyServers: Record<string, string>
+  /** The platform's key cache (keys endpoint -> keys) and every key fetch, in order. */
+  keyCache: Map<string, unknown[]>
+  keyFetches: string[]
   apps: string[]
   defaultFor: string[]
   jwt: boolean
@@ -96,8 +103,10 @@ export interface FakeSalesforce {
   faults: Fault[]
   revokeFails: boolean
   addApp(clientId: string, certificate: string | KeyObject | undefined, extra?: Partial<Omit<FakeApp, 'publicKey'>>): void
-  addTokenExchangeHandler(handler: Partial<TokenExchangeHandler> & { jwksUrl: string }): TokenExchangeHandler
-  addKeylessApp(jwksUrl: string, rules: TrustRule[], clientId?: string): { clientId: string; handler: TokenExchangeHandler }
+  addTokenExchangeHandler(
+    handler: Partial<Omit<TokenExchangeHandler, 'keyServers'>> & { keyServers?: KeyServers; jwksUrl?: string }
+  ): TokenExchangeHandler
+  addKeylessApp(keyServers: KeyServers, rules: TrustRule[], clientId?: string): { clientId: string; handler: TokenExchangeHandler }
   refreshTokens: Map<string, RefreshTokenEntry>
   addClientCredentialsApp(options?: { runAs?: string; clientId?: string }): { clientId: string; clientSecret: string }
   addRefreshTokenApp(options?: { secret?: boolean; rotate?: boolean; clientId?: string }): { clientId: string; clientSecret: string }

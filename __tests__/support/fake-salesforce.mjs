@@ -7,7 +7,7 @@ import http from 'node:http'
 import https from 'node:https'
 import { addClientCredentialsApp, CLIENT_CREDENTIALS, clientCredentials } from './fake-client-credentials.mjs'
 import { addRefreshTokenApp, issueRefreshToken, REFRESH_TOKEN, refreshToken } from './fake-refresh-token.mjs'
-import { exchangeToken, TOKEN_EXCHANGE } from './fake-token-exchange.mjs'
+import { exchangeToken, keyServersOf, PERMISSION_SET, TOKEN_EXCHANGE } from './fake-token-exchange.mjs'
 import { handleRest } from './fake-salesforce-rest.mjs'
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
@@ -47,7 +47,7 @@ export async function startFakeSalesforce(options = {}) {
     assertions: [],
     tokens: [],
     revoked: [],
-    /** Token exchange handlers: { developerName, jwksUrl, apps, defaultFor, jwt, idToken, rules }. */
+    /** Token exchange handlers: { developerName, keyServers, apps, defaultFor, jwt, idToken, rules, keyCache, keyFetches }. */
     handlers: [],
     /** Every subject token received in a token exchange, so tests can look for them in logs. */
     subjectTokens: [],
@@ -75,9 +75,12 @@ export async function startFakeSalesforce(options = {}) {
     /**
      * Defines a token exchange handler (the GitHub Actions handler of salesforce/): the apps enabled on it,
      * those it is the default handler of, the token types it enables and its trust rules (custom metadata
-     * records as objects with the same field names, e.g. { Repository_Id__c, Audience__c, ... }).
+     * records as objects with the same field names, e.g. { Repository_Id__c, Audience__c, ... }). Keys are
+     * fetched from `<issuer>/.well-known/jwks` through `keyServers` (issuer origin -> base URL, or the older
+     * `jwksUrl` of a fake GitHub standing in for github.com's issuer); keyCache plays the platform's key cache.
      */
     addTokenExchangeHandler(handler) {
+      const { jwksUrl, ...rest } = handler
       const full = {
         developerName: 'GitHubActionsTokenExchangeHandler',
         apps: [],
@@ -85,18 +88,21 @@ export async function startFakeSalesforce(options = {}) {
         jwt: true,
         idToken: true,
         rules: [],
-        ...handler
+        keyCache: new Map(),
+        keyFetches: [],
+        ...rest,
+        keyServers: keyServersOf(handler.keyServers ?? jwksUrl ?? {})
       }
       server.handlers.push(full)
       return full
     },
     /**
      * The keyless set-up in one call: an External Client App enabled for token exchange (no certificate),
-     * whose default handler is the GitHub Actions one, verifying against `jwksUrl` and trusting `rules`.
+     * whose default handler is the GitHub Actions one, fetching keys through `keyServers` and trusting `rules`.
      */
-    addKeylessApp(jwksUrl, rules, clientId = `3MVG9${randomBytes(16).toString('hex')}`) {
+    addKeylessApp(keyServers, rules, clientId = `3MVG9${randomBytes(16).toString('hex')}`) {
       server.addApp(clientId, undefined, { tokenExchange: true })
-      const handler = server.addTokenExchangeHandler({ jwksUrl, apps: [clientId], defaultFor: [clientId], rules })
+      const handler = server.addTokenExchangeHandler({ keyServers, apps: [clientId], defaultFor: [clientId], rules })
       return { clientId, handler }
     },
     /** An app with the client credentials flow on; `runAs` names its Run-As user. Returns its id and secret. */
@@ -115,9 +121,17 @@ export async function startFakeSalesforce(options = {}) {
     sfdxAuthUrl(clientId, clientSecret, token, host = `127.0.0.1:${server.port}`) {
       return `force://${clientId}:${clientSecret}:${token}@${host}`
     },
-    /** Adds a user; flags: approved (pre-authorized), active, appAccess, ipRestricted. */
+    /** Adds a user; flags: approved (pre-authorized), active, appAccess, ipRestricted; permissionSets held. */
     addUser(username, extra = {}) {
-      const user = { userId: sfId('005'), approved: true, active: true, appAccess: true, ipRestricted: false, ...extra }
+      const user = {
+        userId: sfId('005'),
+        approved: true,
+        active: true,
+        appAccess: true,
+        ipRestricted: false,
+        permissionSets: [PERMISSION_SET],
+        ...extra
+      }
       server.users.set(username, user)
       return user
     },

@@ -24,7 +24,7 @@ export async function setUpKeyless(githubOptions: FakeGitHubOidcOptions = {}): P
   const server = await startFakeSalesforce()
   server.addUser(USERNAME)
   const rule = github.ruleFor(server.url, USERNAME)
-  const { clientId, handler } = server.addKeylessApp(github.jwksUrl, [rule])
+  const { clientId, handler } = server.addKeylessApp(github.keyServers(), [rule])
   const withDefaults = (inputs: Record<string, string>): Record<string, string> => ({
     'auth-flow': 'github-oidc',
     'client-id': clientId,

@@ -39,18 +39,39 @@ const FIX = {
   handlerSilent: `The org's token exchange handler refused GitHub's token without saying why. ${HANDLER_LOG}`,
   tokenRejected:
     "The org's token exchange handler could not accept GitHub's token itself (see its words above). " +
-    "If the token expired, re-run the job; if it is the issuer or signature, check that the handler's remote " +
-    `site setting allows https://token.actions.githubusercontent.com. ${HANDLER_LOG}`,
+    "If the token expired or is not valid yet, re-run the job and check the runner's clock. " +
+    HANDLER_LOG,
+  notGitHubs:
+    "The subject token is not a GitHub Actions ID token as GitHub issues it (RS256, with a key id). Send the job's ID " +
+    'token unchanged; a token from another identity provider is not accepted by this handler.',
+  issuer:
+    "No active GitHub trust rule names the issuer of this job's token, so the handler fetched no keys. Set the " +
+    "rule's Issuer (blank means https://token.actions.githubusercontent.com; an enterprise's custom issuer is " +
+    'https://token.actions.githubusercontent.com/<enterprise>, GitHub Enterprise Server https://<host>/_services/token) ' +
+    "to the issuer shown, and add a remote site setting for that issuer's host.",
+  signature:
+    "The handler could not verify the token with the issuer's keys (the URL above). Check that a remote site " +
+    "setting allows the issuer's host and is active; if it does, the token was not signed by that issuer " +
+    `(altered, or from another GitHub). ${HANDLER_LOG}`,
+  replayed:
+    'This org accepts each GitHub ID token once (its GitHub Keyless Setting names a replay cache partition). Re-run the ' +
+    'step so that it asks GitHub for a new token; never reuse or share an ID token between exchanges.',
+  partition:
+    "The org's GitHub Keyless Setting (record Default) names a Platform Cache partition that cannot be used. Create it " +
+    "in Setup > Platform Cache with org cache capacity, or clear the setting's Replay Cache Partition.",
   trustRule:
-    'Compare the claims this step printed before the exchange (repository, repository id, ref, environment, ' +
-    'audience) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
+    'Compare the claims this step printed before the exchange (repository and owner ids, ref, event, workflow, environment, ' +
+    'runner, audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
     'Rule > Manage Records), and add or correct the rule that should match.',
   manyUsers:
-    'Several active GitHub Trust Rule records match this job and name different users. Deactivate or narrow ' +
-    '(by ref or environment) all but the one that should apply.',
+    'The GitHub Trust Rule records named above all match this job but name different users. Deactivate or narrow ' +
+    '(by ref, workflow, event or environment) all but the one that should apply.',
   userMissing:
-    'The matching rule names a user who does not exist in this org or is deactivated. Create or reactivate ' +
+    'The rule named above names a user who does not exist in this org or is deactivated. Create or reactivate ' +
     "that user, or correct the rule's Username (usernames differ between production and sandboxes).",
+  permissionSet:
+    'Assign the permission set GitHub Actions Keyless Login (GitHub_Actions_Keyless_Login) to the user that the rule ' +
+    'named above names (Setup > Users > the user > Permission Set Assignments), or correct the rule.',
   clientId:
     "'client-id' is not the consumer key of an app that this org knows. Copy the Consumer Key from the " +
     "app's settings (Manage Consumer Details). A new or changed app takes 2 to 10 minutes to reach all " +
@@ -145,26 +166,42 @@ describe('explainOAuthError: keyless catalogue', () => {
 
 // The handler's own messages (the Apex GitHubActionsTokenExchangeHandler), returned as error_description.
 const PRESENTED =
-  "repository 'acme/app' (id 123456789), ref 'refs/heads/main', environment 'production', audience 'https://salesforce.acme.example/github'"
+  "repository 'acme/app' (id 123456789, owner id 987654), ref 'refs/heads/main' (ref_protected 'true'), event 'push', " +
+  "job_workflow_ref 'acme/app/.github/workflows/deploy.yml@refs/heads/main', environment 'production', " +
+  "runner_environment 'github-hosted', audience 'https://salesforce.acme.example/github', issuer 'https://token.actions.githubusercontent.com'"
 
 describe("explainOAuthError: the handler's messages", () => {
   it.each([
-    ["GitHub OIDC token rejected: it could not be verified against GitHub's signing keys.", FIX.tokenRejected],
     ['GitHub OIDC token rejected: unsupported token type ACCESS_TOKEN.', FIX.tokenRejected],
-    ["GitHub OIDC token rejected: issuer 'https://evil.example' is not https://token.actions.githubusercontent.com.", FIX.tokenRejected],
+    ["GitHub OIDC token rejected: its header names alg 'HS256', not RS256.", FIX.notGitHubs],
+    ['GitHub OIDC token rejected: its header has no kid.', FIX.notGitHubs],
+    ["GitHub OIDC token rejected: its header names typ 'jwt', not JWT.", FIX.notGitHubs],
+    ['GitHub OIDC token rejected: it is not a JWT (three base64url parts: a JSON header, a JSON payload, a signature).', FIX.notGitHubs],
+    ["GitHub OIDC token rejected: its issuer 'https://evil.example' is not the issuer of any active GitHub trust rule.", FIX.issuer],
+    [
+      'GitHub OIDC token rejected: its signature could not be verified with the keys at https://token.actions.githubusercontent.com/.well-known/jwks.',
+      FIX.signature
+    ],
     ['GitHub OIDC token rejected: it has no exp claim.', FIX.tokenRejected],
+    ['GitHub OIDC token rejected: it was already used, and this org accepts each token once.', FIX.replayed],
+    ['GitHub OIDC token rejected: it has no jti claim, and this org accepts each token once.', FIX.notGitHubs],
+    ['GitHub OIDC token rejected: the replay cache partition named in GitHub Keyless Setting Default cannot be used.', FIX.partition],
     ['GitHub OIDC token rejected: it has expired.', FIX.tokenRejected],
     ['GitHub OIDC token rejected: it is not valid yet.', FIX.tokenRejected],
     [`No active GitHub trust rule matches ${PRESENTED}.`, FIX.trustRule],
     [
-      "No active GitHub trust rule matches repository 'acme/app' (id 123456789), ref 'refs/heads/main', environment (none), audience 'x'.",
-      FIX.trustRule
+      `Active GitHub trust rules name more than one user for ${PRESENTED}: rules Deploy_Main, Other; make the matching rules name one user.`,
+      FIX.manyUsers
     ],
-    [`Active GitHub trust rules name more than one user for ${PRESENTED}; make the matching rules name one user.`, FIX.manyUsers],
-    [`The GitHub trust rule for ${PRESENTED} names user 'ci@acme.example', who does not exist or is not active.`, FIX.userMissing],
+    ['No active user for GitHub trust rule Deploy_Main: the user it names does not exist or is not active.', FIX.userMissing],
+    ['No active user for GitHub trust rules A, B: the user it names does not exist or is not active.', FIX.userMissing],
+    [
+      'No keyless login permission for GitHub trust rule Deploy_Main: the user it names does not hold the permission set GitHub_Actions_Keyless_Login.',
+      FIX.permissionSet
+    ],
     // Claims are quoted inside the handler's words: they never choose the fix.
     [
-      "No active GitHub trust rule matches repository 'acme/token handler not found' (id 1), ref 'github oidc token rejected', environment (none), audience 'x'.",
+      "No active GitHub trust rule matches repository 'acme/token handler not found' (id 1, owner id 2), ref 'github oidc token rejected: its issuer ', environment (none), audience 'x'.",
       FIX.trustRule
     ]
   ])('"%s" gets its fix, under invalid_request or invalid_grant', (description, fix) => {
