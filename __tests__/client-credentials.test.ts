@@ -1,6 +1,7 @@
 // The client credentials flow end to end: the bundled action, run as the runner runs it, sends the app's id and
 // secret to a fake org that accepts the grant only at a My Domain host and issues a token for the app's Run-As user.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { clientCredentials } from './support/fake-client-credentials.mjs'
 import { failure, firstTextLine, maskLine, RUN_AS, setUpFlows, type FlowsFixture } from './support/flows.js'
 
 let f: FlowsFixture
@@ -134,6 +135,26 @@ describe("Salesforce's refusals, quoted with the fix", () => {
     f.server.fault({ status: 400, body: { error: 'invalid_request', error_description: `bad secret ${f.cc.clientSecret} given` } })
     const { r } = await observed()
     expect(failure(r)).toContain('error_description "bad secret *** given"')
+  })
+})
+
+describe("the fake org's client credentials grant", () => {
+  it.each([
+    ['login.salesforce.com', 'request not supported on this domain'],
+    ['test.salesforce.com', 'request not supported on this domain'],
+    ['acme.my.salesforce.com', undefined],
+    ['acme--uat.sandbox.my.salesforce.com', undefined]
+  ])('at %s answers %s', (host, refusal) => {
+    const said: string[] = []
+    const form = { client_id: f.cc.clientId, client_secret: f.cc.clientSecret }
+    clientCredentials(
+      f.server,
+      host,
+      form,
+      (_s: number, _e: string, d: string) => said.push(d),
+      () => said.push('issued')
+    )
+    expect(said).toEqual([refusal ?? 'issued'])
   })
 })
 

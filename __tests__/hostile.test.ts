@@ -366,9 +366,9 @@ describe('a server message that quotes a secret the action holds is redacted (is
       const token = nextIdToken()
       k.server.fault({ status: 400, body: { error: 'invalid_request', error_description: `token ${quote(token)} refused` } })
       const r = await k.step({ 'max-attempts': '1' })
-      // Salesforce's words are quoted up to 500 characters: a whole ID token runs past that.
-      expect(r.errors).toEqual([expect.stringContaining('error_description "token ***')])
-      expect(r.errors[0]).not.toMatch(/token \*\*\*[^ "]/)
+      // Salesforce's words are quoted up to 500 characters: a whole ID token runs past that, and a run the cut would
+      // split is dropped whole, so the message shows the cut instead of a piece of the token.
+      expect(r.errors).toEqual([expect.stringMatching(/error_description "token (\*\*\*( refused)?|…)"/)])
       assertNoLeaks(k.server, r, [token])
     })
 

@@ -66,6 +66,9 @@ describe('an SFDX auth URL login', () => {
     const post = await f.post(r, inputs)
     expect(post.code).toBe(0)
     expect(f.server.revoked).toContain(access)
+    // The fake revokes a refresh token when asked (and everything issued from it): the action must never ask.
+    const revokes = f.server.requests.filter(q => q.path === '/services/oauth2/revoke').map(q => q.form.token)
+    expect(revokes).not.toContain(parts(url).token)
     expect(f.server.revoked).not.toContain(parts(url).token)
     expect(f.server.refreshTokens.get(parts(url).token)!.state).toBe('current')
     expect((await observed({ 'sfdx-auth-url': url })).r.code).toBe(0)
@@ -73,6 +76,24 @@ describe('an SFDX auth URL login', () => {
 })
 
 describe('refresh token rotation', () => {
+  it('does not warn when the answer carries the same refresh token back', async () => {
+    const url = f.sfdxUrl()
+    const user = f.server.users.get(USERNAME)!
+    const body = {
+      access_token: `${f.server.orgId.slice(0, 15)}!AR${'x'.repeat(60)}`,
+      instance_url: 'https://acme.my.salesforce.com',
+      id: `https://login.salesforce.com/id/${f.server.orgId}/${user.userId}`,
+      token_type: 'Bearer',
+      scope: 'api',
+      refresh_token: parts(url).token
+    }
+    f.secrets.push(body.access_token)
+    f.server.fault({ status: 200, body })
+    const { r } = await observed({ 'sfdx-auth-url': url })
+    expect(r.code).toBe(0)
+    expect(r.warnings).toEqual([])
+  })
+
   it('masks the new refresh token, never outputs it, and warns that the stored URL is spent', async () => {
     const rotating = f.server.addRefreshTokenApp({ rotate: true })
     const url = f.sfdxUrl(rotating)
@@ -147,6 +168,15 @@ describe('refusals', () => {
     const { r, sent } = await observed({ 'sfdx-auth-url': url })
     expect(sent).toHaveLength(1)
     expect(failure(r)).toContain('sf org auth show-sfdx-auth-url --target-org ALIAS')
+  })
+
+  it("leaves no piece of the refresh token where Salesforce's words are cut at 500 characters", async () => {
+    const url = f.sfdxUrl()
+    const { token } = parts(url)
+    f.server.fault({ status: 400, body: { error: 'invalid_grant', error_description: `${'x'.repeat(480)}${token}` } })
+    const { r } = await observed({ 'sfdx-auth-url': url })
+    const message = failure(r)
+    for (let i = 0; i + 8 <= token.length; i++) expect(message).not.toContain(token.slice(i, i + 8))
   })
 
   it('redacts the refresh token when the server quotes it back', async () => {

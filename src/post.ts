@@ -2,10 +2,12 @@ import * as core from '@actions/core'
 import { postForm } from './http.js'
 import { readInputs } from './inputs.js'
 import { revokeToken } from './revoke.js'
-import { safeLogger } from './sanitize.js'
+import { redactor, safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
 
-const log = safeLogger(core)
+/** The token, once read back, is redacted from what this step logs too (a server may quote part of it). */
+const secrets = redactor()
+const log = safeLogger(core, secrets.redact)
 
 /**
  * The post step, at the end of the job: clears exported variables and, when the main step left a token
@@ -23,6 +25,7 @@ export async function cleanup(): Promise<void> {
     return
   }
   core.setSecret(token)
+  secrets.remember(token)
   // Revoked where it came from (saved with it); only the time limit is read from the inputs again.
   const loginUrl = core.getState(STATE.loginUrl)
   const { requestTimeoutSeconds } = readInputs(name => core.getInput(name))

@@ -9,6 +9,8 @@ export interface LoginContext {
   audience: string
   /** The user asked for; empty in the keyless flow, where the org's trust rules choose. */
   username: string
+  /** The input that chose the org, for fixes: "'login-url'" unless a flow takes the host from elsewhere. */
+  orgChosenBy?: string
 }
 
 interface Entry {
@@ -220,6 +222,15 @@ const CATALOGUE: Entry[] = [
       'token policy, the user was deactivated or changed password, or rotation spent it in an earlier run. Log in ' +
       "again (sf org login web), print a new URL with 'sf org auth show-sfdx-auth-url --target-org ALIAS' and " +
       'store it in the secret; or move to the keyless or JWT bearer flow, which store no refresh token.'
+  },
+  {
+    flow: 'sfdx-url',
+    error: 'invalid_client_id',
+    description: 'client identifier invalid',
+    fix: () =>
+      "The org does not know the client id in 'sfdx-auth-url': the app it was issued through is not installed in " +
+      'this org (or the URL belongs to another org). Log in again through an app this org has and print a new URL ' +
+      "with 'sf org auth show-sfdx-auth-url --target-org ALIAS'."
   },
   {
     flow: 'sfdx-url',

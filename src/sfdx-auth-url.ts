@@ -72,10 +72,11 @@ export function parseSfdxAuthUrl(value: string): SfdxAuthUrl {
   } catch {
     throw wrong('has a host that is not a valid host name')
   }
-  const local = LOCAL_HOSTS.includes(url.hostname)
-  if (!local && (!isSalesforceHost(url.hostname) || /(^|\.)lightning\.force\.com$/i.test(url.hostname))) {
+  const hostname = url.hostname.replace(/\.$/, '')
+  const local = LOCAL_HOSTS.includes(hostname)
+  if (!local && (!isSalesforceHost(hostname) || /(^|\.)lightning\.force\.com$/i.test(hostname))) {
     throw wrong('has a host that is not a Salesforce login or My Domain host; the refresh token is only ever sent to one')
   }
   // Always https, as the Salesforce CLI logs in at https://<host>: the refresh token never travels in clear text.
-  return { clientId, clientSecret, refreshToken, loginUrl: `https://${url.host}` }
+  return { clientId, clientSecret, refreshToken, loginUrl: `https://${hostname}${url.port ? `:${url.port}` : ''}` }
 }

@@ -20,8 +20,8 @@ export async function sfdxUrlLogin(inputs: SfdxUrlInputs, io: FlowIo): Promise<L
   io.info(`Requesting a token from ${inputs.tokenUrl} with the refresh token of the SFDX auth URL.`)
   const form: Record<string, string> = { grant_type: 'refresh_token', refresh_token: inputs.refreshToken, client_id: inputs.clientId }
   if (inputs.clientSecret) form.client_secret = inputs.clientSecret
-  const ctx = { flow: inputs.flow, loginUrl: inputs.loginUrl, audience: '', username: '' }
+  const ctx = { flow: inputs.flow, loginUrl: inputs.loginUrl, audience: '', username: '', orgChosenBy: inputs.orgChosenBy }
   const token = await requestTokenWithRetries(io, inputs, form, ctx)
-  if (token.refreshTokenIssued) io.warning(ROTATION_WARNING)
+  if (token.refreshToken && token.refreshToken !== inputs.refreshToken) io.warning(ROTATION_WARNING)
   return { token, actsAs: 'the user the SFDX auth URL was issued to' }
 }

@@ -11,8 +11,8 @@ export interface TokenResponse {
   id: string
   scope: string
   token_type: string
-  /** True when the answer carried a refresh token (masked, never kept): in the refresh flow, rotation spent the old one. */
-  refreshTokenIssued?: boolean
+  /** A refresh token in the answer (masked, never output): in the refresh flow, a new one means rotation spent the old one. */
+  refreshToken?: string
 }
 
 /**
@@ -77,15 +77,22 @@ function redacted(text: string, max: number, url = false): string {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
-/** Salesforce's words, quoted in messages: an answer of any size gives a message of sane length. */
-const said = (v: unknown): string => str(v).slice(0, 500)
+/**
+ * Salesforce's words, quoted in messages: an answer of any size gives a message of sane length. A token-like run
+ * that the cut would split is dropped whole: its start could be a piece of a secret too short for the log's
+ * redaction to recognise.
+ */
+const said = (v: unknown): string => {
+  const text = str(v)
+  return text.length <= 500 ? text : `${text.slice(0, 500).replace(/[A-Za-z0-9!._~+/=-]+$/, '')}…`
+}
 
 /** Refuses a malformed field of a 200 answer, naming it, with a redacted excerpt (never for the token). */
 function malformed(field: string, value: string, problem: string): AttemptError {
   const excerpt = field === 'access_token' ? 'not shown' : `'${redacted(value, 100, field === 'instance_url' || field === 'id')}'`
   return new AttemptError(
     `The token endpoint answered HTTP 200 with a malformed ${field} (${problem}: ${excerpt}). The answer is not used; ` +
-      "check that 'login-url' points at Salesforce and not at a proxy or portal that rewrites answers.",
+      'check that the login URL points at Salesforce and not at a proxy or portal that rewrites answers.',
     `malformed ${field}`,
     false
   )
@@ -141,7 +148,7 @@ function checkedAnswer(json: Record<string, unknown>): TokenResponse {
     id: identity ? identity.origin + identity.pathname : '',
     scope: plainField(json, 'scope', 2048),
     token_type: plainField(json, 'token_type', 64) || 'Bearer',
-    ...(str(json.refresh_token) !== '' && { refreshTokenIssued: true })
+    ...(str(json.refresh_token) !== '' && { refreshToken: str(json.refresh_token) })
   }
 }
 
@@ -169,7 +176,7 @@ export function interpretTokenResponse(
     }
     throw new AttemptError(
       `${bounded(ctx.loginUrl)} answered HTTP ${status} redirecting to ${host}. The action never follows a redirect ` +
-        "with a credential in the request. Set 'login-url' to the org's final login host (its My Domain URL).",
+        `with a credential in the request. Set ${ctx.orgChosenBy ?? "'login-url'"} to the org's final login host (its My Domain URL).`,
       `HTTP ${status}`,
       false
     )
@@ -251,7 +258,9 @@ export function transportFailure(err: TransportError, url: string, request: stri
   return new AttemptError(to, reason, TRANSIENT_CODES.includes(err.code))
 }
 
-const LOGIN_HOST_FIX = "check 'login-url' (a My Domain URL is https://yourdomain.my.salesforce.com)."
+/** The fix for a login host that does not resolve, naming the input that chose it. */
+const loginHostFix = (ctx: LoginContext): string =>
+  `check ${ctx.orgChosenBy ?? "'login-url'"} (a My Domain URL is https://yourdomain.my.salesforce.com).`
 
 /**
  * One attempt at the token endpoint: one form POST (a fresh credential in `form`), the answer checked.
@@ -269,7 +278,7 @@ export async function requestToken(
   try {
     res = await post(tokenUrl, form, timeoutMs)
   } catch (err) {
-    if (err instanceof TransportError) throw transportFailure(err, tokenUrl, 'token request', LOGIN_HOST_FIX)
+    if (err instanceof TransportError) throw transportFailure(err, tokenUrl, 'token request', loginHostFix(ctx))
     throw err
   }
   return interpretTokenResponse(res, ctx, mask)

@@ -20,6 +20,15 @@ export function issueRefreshToken(server, clientId, username) {
   return token
 }
 
+/** The revoke endpoint's part for a refresh token: true when `token` is one (then it and its access tokens die). */
+export function revokeRefreshToken(server, token) {
+  const entry = server.refreshTokens.get(token)
+  if (!entry) return false
+  revokeFamily(server, entry)
+  server.revoked.push(token)
+  return true
+}
+
 /** Revokes a refresh token and every access token issued from it. */
 function revokeFamily(server, entry) {
   entry.state = 'revoked'

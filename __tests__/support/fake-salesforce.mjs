@@ -6,7 +6,7 @@ import { createPublicKey, createVerify, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import { addClientCredentialsApp, CLIENT_CREDENTIALS, clientCredentials } from './fake-client-credentials.mjs'
-import { addRefreshTokenApp, issueRefreshToken, REFRESH_TOKEN, refreshToken } from './fake-refresh-token.mjs'
+import { addRefreshTokenApp, issueRefreshToken, REFRESH_TOKEN, refreshToken, revokeRefreshToken } from './fake-refresh-token.mjs'
 import { exchangeToken, keyServersOf, PERMISSION_SET, TOKEN_EXCHANGE } from './fake-token-exchange.mjs'
 import { handleRest } from './fake-salesforce-rest.mjs'
 
@@ -273,6 +273,10 @@ export async function startFakeSalesforce(options = {}) {
 
   const handleRevoke = (req, res, form) => {
     if (server.revokeFails) return oauthError(res, 'server_error', 'scripted revoke failure', 503)
+    if (revokeRefreshToken(server, form.token)) {
+      res.writeHead(200)
+      return res.end()
+    }
     if (!server.tokens.includes(form.token)) return oauthError(res, 'invalid_token', 'invalid token')
     server.revoked.push(form.token)
     res.writeHead(200)
