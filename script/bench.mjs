@@ -197,7 +197,7 @@ async function main() {
           .slice(0, 160) ?? 'no version printed'
       console.error(
         `--sf-cli: '${sfCli}' did not start on Node ${process.version} (${why}). The Salesforce CLI 2.135 needs Node 22 or newer: ` +
-          'run the benchmark with a newer node (e.g. npx -p node@22 npm run bench -- --sf-cli PATH).'
+          'run the benchmark with Node 22 or newer.'
       )
       return 1
     }
