@@ -228,8 +228,7 @@ export async function githubOidcLogin(inputs: GithubOidcInputs, env: Record<stri
       try {
         return await requestToken(io.post, inputs.tokenUrl, form, left, ctx, io.mask)
       } catch (err) {
-        // Salesforce's OAuth refusals are the only failures whose reason reads "HTTP 4xx <error>" (token.ts).
-        refused = err instanceof AttemptError && !err.transient && /^HTTP 4\d\d \S/.test(err.reason)
+        refused = err instanceof AttemptError && err.refusal
         throw err
       }
     },

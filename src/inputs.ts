@@ -70,7 +70,7 @@ const TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:'
 const SUBJECT_TOKEN_TYPES: Record<string, string> = { jwt: 'JWT', id_token: 'id_token' }
 
 /** Inputs of the key-based flow that the keyless flow refuses, with what to do instead. */
-const NOT_KEYLESS: Record<string, string> = {
+const KEYLESS_INSTEAD: Record<string, string> = {
   username: "the org's trust rules choose the user: name it in the rule's Username field",
   'private-key': 'no key is used: remove it (and the secret, once keyless login works)',
   'private-key-file': 'no key is used: remove it',
@@ -262,6 +262,8 @@ interface FlowSpec {
   own: string[]
   /** Shared inputs this flow cannot use, with why. */
   refuses?: Record<string, string>
+  /** Other flows' inputs this flow refuses with a word on what it does instead (the rest get a plain refusal). */
+  instead?: Record<string, string>
   /** Reads the flow's inputs; `clientId` has been read first, unless the flow refuses 'client-id'. */
   read: (get: GetInput, clientId: string) => Inputs
 }
@@ -281,6 +283,7 @@ const FLOWS: Record<Flow, FlowSpec> = {
     label: 'keyless',
     purpose: 'to log in without a key',
     own: ['oidc-audience', 'token-handler', 'subject-token-type'],
+    instead: KEYLESS_INSTEAD,
     read: readGithubOidc
   },
   'client-credentials': {
@@ -343,9 +346,8 @@ function refuseOthers(get: GetInput, flow: Flow): void {
   for (const other of FLOW_NAMES.filter(f => f !== flow)) {
     for (const name of given(get, other)) {
       // Named only: a refused key, passphrase, secret or URL must not be echoed.
-      if (flow === 'github-oidc' && NOT_KEYLESS[name]) {
-        throw inputError(name, "is not used with 'auth-flow: github-oidc'", `In this flow ${NOT_KEYLESS[name]}.`)
-      }
+      const instead = FLOWS[flow].instead?.[name]
+      if (instead) throw inputError(name, `is not used with 'auth-flow: ${flow}'`, `In this flow ${instead}.`)
       throw inputError(
         name,
         `is only used by the ${FLOWS[other].label} flow`,

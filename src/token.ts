@@ -25,7 +25,9 @@ export class AttemptError extends ActionError {
     /** A few words for the per-attempt log line: "HTTP 503", "ECONNRESET". */
     readonly reason: string,
     readonly transient: boolean,
-    readonly retryAfterSeconds?: number
+    readonly retryAfterSeconds?: number,
+    /** True for Salesforce's own OAuth refusal of the request (HTTP 4xx with an error): a flow may advise on it. */
+    readonly refusal = false
   ) {
     super(message)
     this.name = 'AttemptError'
@@ -196,7 +198,9 @@ export function interpretTokenResponse(
     throw new AttemptError(
       explainOAuthError(status, said(oauthError), said(json?.error_description), ctx),
       `HTTP ${status} ${said(oauthError).slice(0, 60)}`,
-      false
+      false,
+      undefined,
+      true
     )
   }
   if (status !== 200) {
