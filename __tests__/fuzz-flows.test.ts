@@ -5,7 +5,7 @@
 // Replay a failure with FUZZ_SEED=<seed> (and FUZZ_RUN=<run> for that run alone).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { setUpFlows, type FlowsFixture } from './support/flows.js'
-import { HOSTILE, LOOPBACK, mutateText, problems, RUN_LIMIT_MS } from './support/fuzz.js'
+import { HOSTILE, LOOPBACK, mutateText, problems, RUN_LIMIT_MS, runLanes } from './support/fuzz.js'
 import { seededRandom, type Random } from './support/random.js'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_204)
@@ -85,31 +85,26 @@ afterAll(() => Promise.all(lanes.map(f => f.close())))
 
 describe(`fuzz of the client credentials and SFDX auth URL flows (FUZZ_SEED=${SEED}, ${RUNS} runs)`, () => {
   it(`${RUNS} runs end cleanly, and every refused input is refused before any request`, async () => {
-    const failures: string[] = []
-    const runs = ONLY === undefined ? [...Array(RUNS).keys()] : [ONLY]
-    const lane = async (n: number): Promise<void> => {
-      const f = lanes[n]
-      for (const run of runs.filter((_, i) => i % LANES === n)) {
-        const r = seededRandom(SEED * 1_000_003 + run)
-        const c = makeCase(r, f)
-        f.server.faults.length = 0
-        if (c.answer) f.server.fault({ raw: c.answer })
-        const before = f.server.tokenRequests().length
-        let found: string[]
-        const result = await f.step(c.inputs, { env: { NODE_OPTIONS: LOOPBACK }, timeoutMs: RUN_LIMIT_MS }).catch((err: Error) => {
-          found = [err.message.split('\n').slice(0, 12).join(' ')]
-          return undefined
-        })
-        f.server.faults.length = 0
-        if (result) {
-          found = problems(result, () => undefined, c.inputs)
-          const refusedInput = /^Inputs? '/.test(result.errors[0] ?? '') || /^No login flow/.test(result.errors[0] ?? '')
-          if (refusedInput && f.server.tokenRequests().length !== before) found.push('a refused input still sent a request')
-        }
-        if (found!.length > 0) failures.push(`FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${c.what.join(', ')}): ${found!.join('; ')}`)
+    const failures = await runLanes(lanes, RUNS, ONLY, async (f, run) => {
+      const r = seededRandom(SEED * 1_000_003 + run)
+      const c = makeCase(r, f)
+      f.server.faults.length = 0
+      if (c.answer) f.server.fault({ raw: c.answer })
+      const before = f.server.tokenRequests().length
+      let found: string[]
+      const result = await f.step(c.inputs, { env: { NODE_OPTIONS: LOOPBACK }, timeoutMs: RUN_LIMIT_MS }).catch((err: Error) => {
+        found = [err.message.split('\n').slice(0, 12).join(' ')]
+        return undefined
+      })
+      f.server.faults.length = 0
+      if (result) {
+        found = problems(result, () => undefined, c.inputs)
+        const refusedInput = /^Inputs? '/.test(result.errors[0] ?? '') || /^No login flow/.test(result.errors[0] ?? '')
+        if (refusedInput && f.server.tokenRequests().length !== before) found.push('a refused input still sent a request')
       }
-    }
-    await Promise.all(lanes.map((_, n) => lane(n)))
+      if (found!.length > 0) return `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${c.what.join(', ')}): ${found!.join('; ')}`
+      return undefined
+    })
     expect(failures).toEqual([])
   }, 300_000)
 })

@@ -10,7 +10,7 @@ import { sfId } from './support/fake-salesforce.mjs'
 import { assertNoLeaks, rememberSecret, setUp, type Fixture, type Server } from './support/harness.js'
 import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
 import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from './support/keys.mjs'
-import { HEADER_SAFE, HOSTILE, LOOPBACK, mutateText, problems, RUN_LIMIT_MS } from './support/fuzz.js'
+import { HEADER_SAFE, HOSTILE, LOOPBACK, mutateText, problems, RUN_LIMIT_MS, runLanes } from './support/fuzz.js'
 import { seededRandom, type Random } from './support/random.js'
 import { FORGED, runStep } from './support/runner.mjs'
 
@@ -286,37 +286,32 @@ describe(`fuzz of the bundled action (FUZZ_SEED=${SEED}, ${RUNS} runs)`, () => {
   afterAll(() => Promise.all(lanes.map(f => f.close())))
 
   it(`${RUNS} runs end cleanly: exit 0 or 1, one message, no stack, no forged command, no leak`, async () => {
-    const failures: string[] = []
-    const runs = ONLY === undefined ? [...Array(RUNS).keys()] : [ONLY]
-    const lane = async (n: number): Promise<void> => {
-      const f = lanes[n]
-      for (const run of runs.filter((_, i) => i % LANES === n)) {
-        const r = seededRandom(SEED * 1_000_003 + run)
-        const c = makeCase(r, f, extra[n])
-        f.server.faults.length = 0
-        if (c.answer) f.server.fault({ raw: c.answer })
-        const result = await runStep({
-          inputs: {
-            'client-id': f.clientId,
-            username: 'deploy@acme.example',
-            'private-key': f.identity.pkcs8,
-            'login-url': f.server.url,
-            ...c.inputs
-          },
-          env: { NODE_OPTIONS: LOOPBACK },
-          timeoutMs: RUN_LIMIT_MS
-        })
-        f.server.faults.length = 0
-        const found = problems(result, res => assertNoLeaks(f.server, res), c.inputs)
-        if (found.length > 0) {
-          failures.push(
-            `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${c.what.join(', ')}): ${found.join('; ')}\n  inputs: ${JSON.stringify(redactedInputs(c.inputs))}` +
-              (c.answer ? `\n  answer: HTTP ${c.answer.status} ${JSON.stringify(c.answer.body.slice(0, 300))}` : '')
-          )
-        }
+    const failures = await runLanes(lanes, RUNS, ONLY, async (f, run) => {
+      const r = seededRandom(SEED * 1_000_003 + run)
+      const c = makeCase(r, f, extra[lanes.indexOf(f)])
+      f.server.faults.length = 0
+      if (c.answer) f.server.fault({ raw: c.answer })
+      const result = await runStep({
+        inputs: {
+          'client-id': f.clientId,
+          username: 'deploy@acme.example',
+          'private-key': f.identity.pkcs8,
+          'login-url': f.server.url,
+          ...c.inputs
+        },
+        env: { NODE_OPTIONS: LOOPBACK },
+        timeoutMs: RUN_LIMIT_MS
+      })
+      f.server.faults.length = 0
+      const found = problems(result, res => assertNoLeaks(f.server, res), c.inputs)
+      if (found.length > 0) {
+        return (
+          `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${c.what.join(', ')}): ${found.join('; ')}\n  inputs: ${JSON.stringify(redactedInputs(c.inputs))}` +
+          (c.answer ? `\n  answer: HTTP ${c.answer.status} ${JSON.stringify(c.answer.body.slice(0, 300))}` : '')
+        )
       }
-    }
-    await Promise.all(lanes.map((_, n) => lane(n)))
+      return undefined
+    })
     expect(failures).toEqual([])
   }, 300_000)
 })
@@ -610,48 +605,43 @@ describe(`keyless fuzz of the bundled action (FUZZ_SEED=${SEED}, ${KEYLESS_RUNS}
   afterAll(() => Promise.all(lanes.map(k => k.close())))
 
   it(`${KEYLESS_RUNS} runs end cleanly, and every refused input is refused before any request`, async () => {
-    const failures: string[] = []
-    const runs = ONLY === undefined ? [...Array(KEYLESS_RUNS).keys()] : [ONLY]
-    const lane = async (n: number): Promise<void> => {
-      const k = lanes[n]
-      for (const run of runs.filter((_, i) => i % LANES === n)) {
-        const r = seededRandom(SEED * 1_000_003 + 500_000 + run)
-        const c = makeKeylessCase(r, k)
-        k.github.faults.length = 0
-        k.server.faults.length = 0
-        if (c.github) k.github.fault(c.github)
-        if (c.answer) k.server.fault({ raw: c.answer })
-        const sent = k.github.requests.length + k.server.requests.length
-        const result = await runStep({
-          inputs: { 'auth-flow': 'github-oidc', 'client-id': k.clientId, 'login-url': k.server.url, ...c.inputs },
-          env: { NODE_OPTIONS: LOOPBACK, ...c.env },
-          timeoutMs: RUN_LIMIT_MS
-        })
-        k.github.faults.length = 0
-        k.server.faults.length = 0
-        const found = problems(
-          result,
-          res => assertNoLeaks(k.server, res, [...k.github.idTokens, k.github.requestToken, ...c.signed]),
-          c.inputs
-        )
-        if (/^Input '/.test(result.errors[0] ?? '') && k.github.requests.length + k.server.requests.length !== sent) {
-          found.push(`a request was sent before refusing an input: ${result.errors[0].slice(0, 200)}`)
-        }
-        if (found.length > 0) {
-          const env = Object.entries(c.env).map(([name, v]) =>
-            name.endsWith('TOKEN') ? `${name}=<${v.length} chars>` : `${name}=${JSON.stringify(v.slice(0, 200))}`
-          )
-          failures.push(
-            `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (keyless: ${c.what.join(', ')}): ${found.join('; ')}\n  inputs: ${JSON.stringify(redactedInputs(c.inputs))}` +
-              `\n  env: ${env.join(' ')}` +
-              (c.github ? `\n  GitHub: ${hideJwts(JSON.stringify(c.github)).slice(0, 400)}` : '') +
-              (c.claims.length > 0 ? `\n  signed claims: ${JSON.stringify(c.claims).slice(0, 600)}` : '') +
-              (c.answer ? `\n  answer: HTTP ${c.answer.status} ${JSON.stringify(c.answer.body.slice(0, 300))}` : '')
-          )
-        }
+    const failures = await runLanes(lanes, KEYLESS_RUNS, ONLY, async (k, run) => {
+      const r = seededRandom(SEED * 1_000_003 + 500_000 + run)
+      const c = makeKeylessCase(r, k)
+      k.github.faults.length = 0
+      k.server.faults.length = 0
+      if (c.github) k.github.fault(c.github)
+      if (c.answer) k.server.fault({ raw: c.answer })
+      const sent = k.github.requests.length + k.server.requests.length
+      const result = await runStep({
+        inputs: { 'auth-flow': 'github-oidc', 'client-id': k.clientId, 'login-url': k.server.url, ...c.inputs },
+        env: { NODE_OPTIONS: LOOPBACK, ...c.env },
+        timeoutMs: RUN_LIMIT_MS
+      })
+      k.github.faults.length = 0
+      k.server.faults.length = 0
+      const found = problems(
+        result,
+        res => assertNoLeaks(k.server, res, [...k.github.idTokens, k.github.requestToken, ...c.signed]),
+        c.inputs
+      )
+      if (/^Input '/.test(result.errors[0] ?? '') && k.github.requests.length + k.server.requests.length !== sent) {
+        found.push(`a request was sent before refusing an input: ${result.errors[0].slice(0, 200)}`)
       }
-    }
-    await Promise.all(lanes.map((_, n) => lane(n)))
+      if (found.length > 0) {
+        const env = Object.entries(c.env).map(([name, v]) =>
+          name.endsWith('TOKEN') ? `${name}=<${v.length} chars>` : `${name}=${JSON.stringify(v.slice(0, 200))}`
+        )
+        return (
+          `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (keyless: ${c.what.join(', ')}): ${found.join('; ')}\n  inputs: ${JSON.stringify(redactedInputs(c.inputs))}` +
+          `\n  env: ${env.join(' ')}` +
+          (c.github ? `\n  GitHub: ${hideJwts(JSON.stringify(c.github)).slice(0, 400)}` : '') +
+          (c.claims.length > 0 ? `\n  signed claims: ${JSON.stringify(c.claims).slice(0, 600)}` : '') +
+          (c.answer ? `\n  answer: HTTP ${c.answer.status} ${JSON.stringify(c.answer.body.slice(0, 300))}` : '')
+        )
+      }
+      return undefined
+    })
     expect(failures).toEqual([])
   }, 300_000)
 })

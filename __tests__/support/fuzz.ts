@@ -91,3 +91,27 @@ export function problems(r: StepResult, checkLeaks: (r: StepResult) => void, inp
   }
   return found
 }
+
+/**
+ * Runs the seeded runs (or only `only`, to replay one) spread over the lanes, which run side by side, each its
+ * runs in turn; `one` returns a failure report or undefined. Returns every report.
+ */
+export async function runLanes<L>(
+  lanes: L[],
+  count: number,
+  only: number | undefined,
+  one: (lane: L, run: number) => Promise<string | undefined>
+): Promise<string[]> {
+  const runs = only === undefined ? [...Array(count).keys()] : [only]
+  const reports = await Promise.all(
+    lanes.map(async (lane, n) => {
+      const found: string[] = []
+      for (const run of runs.filter((_, i) => i % lanes.length === n)) {
+        const report = await one(lane, run)
+        if (report !== undefined) found.push(report)
+      }
+      return found
+    })
+  )
+  return reports.flat()
+}
