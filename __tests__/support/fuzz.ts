@@ -1,6 +1,6 @@
 // Shared pieces of the seeded fuzz lanes: hostile text, mutations, and what every run must satisfy.
 import { join } from 'node:path'
-import { neutralize } from '../../src/sanitize.js'
+import { neutralize } from '../../src/text.js'
 import type { Random } from './random.js'
 import { FORGED, ROOT, type StepResult } from './runner.mjs'
 

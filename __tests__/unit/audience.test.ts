@@ -7,8 +7,8 @@ import {
   isSandboxHost,
   parseAudience,
   parseLoginUrl,
-  resolveEndpoint
-} from '../../src/audience.js'
+  resolveLoginEndpoint
+} from '../../src/login-url.js'
 import { thrown } from './fixtures.js'
 
 const PROD = 'https://login.salesforce.com'
@@ -185,7 +185,7 @@ describe('parseLoginUrl', () => {
   })
 })
 
-describe('resolveEndpoint', () => {
+describe('resolveLoginEndpoint', () => {
   it.each([
     ['empty', 'empty', '', '', PROD, PROD],
     ['empty', 'production', '', 'production', PROD, PROD],
@@ -284,7 +284,7 @@ describe('resolveEndpoint', () => {
     ['a local test server', 'empty', 'http://localhost:8080', '', 'http://localhost:8080', PROD],
     ['a local test server', 'sandbox', 'http://127.0.0.1:8080/', 'sandbox', 'http://127.0.0.1:8080', TEST]
   ])('login-url %s, audience %s', (_l, _a, loginInput, audienceInput, loginUrl, audience) => {
-    expect(resolveEndpoint(loginInput, audienceInput)).toEqual({
+    expect(resolveLoginEndpoint(loginInput, audienceInput)).toEqual({
       loginUrl,
       tokenUrl: `${loginUrl}/services/oauth2/token`,
       audience
@@ -292,7 +292,7 @@ describe('resolveEndpoint', () => {
   })
 
   it('gives the exact token URL for the default', () => {
-    expect(resolveEndpoint('', '').tokenUrl).toBe('https://login.salesforce.com/services/oauth2/token')
+    expect(resolveLoginEndpoint('', '').tokenUrl).toBe('https://login.salesforce.com/services/oauth2/token')
   })
 
   it.each([
@@ -301,7 +301,7 @@ describe('resolveEndpoint', () => {
     ['', 'prod', "Input 'audience' is neither 'production', 'sandbox' nor a URL ('prod')"],
     ['https://test.salesforce.com', 'http://test.salesforce.com', "Input 'audience' must be an https URL, not http://"]
   ])('refuses login-url %j with audience %j', (loginInput, audienceInput, start) => {
-    expect(thrown(() => resolveEndpoint(loginInput, audienceInput)).message.startsWith(start)).toBe(true)
+    expect(thrown(() => resolveLoginEndpoint(loginInput, audienceInput)).message.startsWith(start)).toBe(true)
   })
 })
 
@@ -332,7 +332,7 @@ describe('parseMyDomainUrl', () => {
     'https://my.salesforce.com',
     'https://acme.lightning.force.com'
   ])('refuses %s, which is not a My Domain', value => {
-    expect(thrown(() => parseMyDomainUrl(value)).message).toMatch(
+    expect(thrown(() => parseMyDomainUrl(value, 'github-oidc')).message).toMatch(
       /^Input 'login-url' (must be a My Domain URL|is not a Salesforce host|is a Lightning)/
     )
   })
@@ -343,6 +343,6 @@ describe('parseMyDomainUrl', () => {
     ['https://acme.my.salesforce.com/services/oauth2/token', 'https://acme.my.salesforce.com'],
     ['https://acme.my.salesforce.mil', 'https://acme.my.salesforce.mil']
   ])('takes %s as %s', (value, expected) => {
-    expect(parseMyDomainUrl(value)).toBe(expected)
+    expect(parseMyDomainUrl(value, 'github-oidc')).toBe(expected)
   })
 })

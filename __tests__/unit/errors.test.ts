@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { bounded, shown } from '../../src/errors.js'
+import { bounded, shown } from '../../src/text.js'
 
 describe('bounded: outside text quoted at a sane length', () => {
   it.each([

@@ -1,7 +1,9 @@
 // readInputs for the keyless flow (auth-flow: github-oidc), and how the key-based flow refuses its inputs.
 import { describe, expect, it } from '@jest/globals'
 import { SECRETS_HINT } from '../../src/errors.js'
-import { readInputs, type GetInput, type GithubOidcInputs, type Inputs } from '../../src/inputs.js'
+import type { GithubOidcInputs } from '../../src/flows/github-oidc/index.js'
+import type { GetInput } from '../../src/input-rules.js'
+import { readInputs, type Inputs } from '../../src/inputs.js'
 import { thrown } from './fixtures.js'
 
 // Placeholder text in the shape of secrets: readInputs must refuse them in this flow without echoing them.

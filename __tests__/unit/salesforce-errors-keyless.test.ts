@@ -1,9 +1,10 @@
 // The refusals of the keyless flow's token exchange, and how the key-based flow's words are kept apart.
 import { describe, expect, it } from '@jest/globals'
-import { explainOAuthError, isKnownRefusal, type LoginContext } from '../../src/salesforce-errors.js'
+import { explainOAuthError, isKnownRefusal, type LoginContext } from '../../src/flows/salesforce-errors.js'
+import { FLOWS } from '../../src/flows/index.js'
 
 const ctx: LoginContext = {
-  flow: 'github-oidc',
+  advice: FLOWS['github-oidc'].advice,
   loginUrl: 'https://acme.my.salesforce.com',
   audience: 'https://salesforce.acme.example/github',
   username: ''
@@ -11,7 +12,7 @@ const ctx: LoginContext = {
 const USED = '(login-url https://acme.my.salesforce.com, oidc-audience https://salesforce.acme.example/github)'
 
 const jwtCtx: LoginContext = {
-  flow: 'jwt-bearer',
+  advice: FLOWS['jwt-bearer'].advice,
   loginUrl: 'https://acme.my.salesforce.com',
   audience: 'https://login.salesforce.com',
   username: 'ci-bot@acme.example'

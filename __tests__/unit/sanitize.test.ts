@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isPrintable, neutralize, redactor, safeLogger, type Logger } from '../../src/sanitize.js'
+import { isPrintable, neutralize, redactor, safeLogger, type Logger } from '../../src/text.js'
 import { forgedCommands } from '../support/runner.mjs'
 
 /** What the runner would see if the text were written as one info line. */

@@ -1,7 +1,7 @@
 // parseSfdxAuthUrl accepts what the Salesforce CLI's parser accepts (@salesforce/core AuthInfo.parseSfdxAuthUrl),
 // refuses anything after the host, and never quotes the URL or any part of it in a refusal.
 import { describe, expect, it } from '@jest/globals'
-import { parseSfdxAuthUrl } from '../../src/sfdx-auth-url.js'
+import { parseSfdxAuthUrl } from '../../src/flows/sfdx-url/auth-url.js'
 
 const ID = '3MVG9abcDEF.ghi_jkl-mno'
 const SECRET = 'A1B2C3D4E5F60718293A4B5C6D7E8F90'

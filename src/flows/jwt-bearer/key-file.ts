@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
-import { ActionError, shown } from './errors.js'
+import { ActionError } from '../../errors.js'
+import { shown } from '../../text.js'
 
 /** A key with its certificate chain is a few KiB; anything this big is not a key file. */
 export const MAX_KEY_FILE_BYTES = 1024 * 1024

@@ -1,5 +1,5 @@
-import type { TrustClaims } from './flow.js'
-import { neutralize } from './sanitize.js'
+import type { TrustClaims } from './claims.js'
+import { xmlText } from '../../text.js'
 
 /** The issuer a rule means when its Issuer__c is blank (trust-spec: issuerOf). */
 export const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com'
@@ -19,21 +19,6 @@ export interface TrustRuleRecord {
 
 /** A rule field's Text length: a longer value cannot be stored, so it is shown cut. */
 const MAX_VALUE = 255
-
-/** Characters XML 1.0 does not allow even as references (after neutralize: lone surrogates, U+FFFE, U+FFFF). */
-const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
-
-/**
- * A claim as XML text that is also safe to log: it came from a token nobody has verified, so it is made
- * harmless for the runner's command parser, bounded, and escaped.
- */
-export function xmlText(value: string, max = MAX_VALUE): string {
-  const plain = neutralize(value).replace(NOT_XML, '\ufffd')
-  const bounded = [...plain].length > max ? `${[...plain].slice(0, max).join('')}…` : plain
-  return bounded.replace(/[&<>"']/g, c => ESCAPES[c])
-}
 
 /**
  * A DeveloperName from the repository and the environment (or the ref's short name): letters, digits and
@@ -75,7 +60,7 @@ export function trustRuleRecord(c: TrustClaims): TrustRuleRecord {
       .flatMap(([field, value, type]) => [
         '    <values>',
         `        <field>${field}</field>`,
-        `        <value xsi:type="xsd:${type}">${xmlText(value)}</value>`,
+        `        <value xsi:type="xsd:${type}">${xmlText(value, MAX_VALUE)}</value>`,
         '    </values>'
       ]),
     '</CustomMetadata>',

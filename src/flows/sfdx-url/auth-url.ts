@@ -1,5 +1,5 @@
-import { isSalesforceHost, LOCAL_HOSTS } from './audience.js'
-import { ActionError, inputError, SECRETS_HINT } from './errors.js'
+import { isSalesforceHost, LOCAL_HOSTS } from '../../login-url.js'
+import { ActionError, inputError, SECRETS_HINT } from '../../errors.js'
 
 /** What an SFDX auth URL holds. The secret and the refresh token are secrets; the client id is not. */
 export interface SfdxAuthUrl {

@@ -1,9 +1,9 @@
-import { ActionError, bounded } from './errors.js'
-import type { FlowIo } from './flow.js'
-import { parseJsonObject, TransportError, type HttpResponse, type PostForm } from './http.js'
-import { DEFAULT_POLICY, withRetries } from './retry.js'
+import { AttemptError, describeBody, header, parseRetryAfter, TRANSIENT_STATUSES, transportFailure } from '../attempt.js'
+import { parseJsonObject, TransportError, type HttpResponse, type PostForm } from '../http.js'
+import type { FlowIo } from '../io.js'
+import { DEFAULT_POLICY, withRetries } from '../retry.js'
 import { explainOAuthError, isKnownRefusal, type LoginContext } from './salesforce-errors.js'
-import { isPrintable, neutralize } from './sanitize.js'
+import { bounded, excerpt, isPrintable, serverWords } from '../text.js'
 
 export interface TokenResponse {
   access_token: string
@@ -15,85 +15,14 @@ export interface TokenResponse {
   refreshToken?: string
 }
 
-/**
- * A failed attempt. `transient` failures (a 503, a reset connection) may succeed if tried again; the rest
- * (a Salesforce refusal, a redirect, a malformed answer) will not, and are reported at once.
- */
-export class AttemptError extends ActionError {
-  constructor(
-    message: string,
-    /** A few words for the per-attempt log line: "HTTP 503", "ECONNRESET". */
-    readonly reason: string,
-    readonly transient: boolean,
-    readonly retryAfterSeconds?: number,
-    /** True for Salesforce's own OAuth refusal of the request (HTTP 4xx with an error): a flow may advise on it. */
-    readonly refusal = false
-  ) {
-    super(message)
-    this.name = 'AttemptError'
-  }
-}
-
-/** Statuses worth another attempt, from Salesforce and from GitHub alike. */
-export const TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
-
-/** One header's value as text, however Node delivered it. */
-export function header(res: HttpResponse, name: string): string {
-  const value = res.headers[name]
-  return Array.isArray(value) ? value.join(', ') : (value ?? '')
-}
-
-/** Retry-After as seconds (either delta-seconds or an HTTP date); undefined when absent or unreadable. */
-export function parseRetryAfter(value: string, nowMs: number): number | undefined {
-  const text = value.trim()
-  if (text === '') return undefined
-  if (/^\d+$/.test(text)) return Number(text)
-  // An HTTP date always names a weekday and a month; this keeps Date.parse from reading '1.5' as 2001.
-  if (!/[A-Za-z]{3}/.test(text)) return undefined
-  const date = Date.parse(text)
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000))
-}
-
-/**
- * A short, safe description of a body we could not use: tags and token-like runs removed, so an HTML
- * maintenance page is recognisable and nothing secret-looking is echoed.
- */
-export function describeBody(res: HttpResponse): string {
-  const type = bounded(header(res, 'content-type'), 100) || 'no content type'
-  const text = res.body
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-  const excerpt = redacted(text, 120)
-  return `${type}, ${Buffer.byteLength(res.body)} bytes${excerpt ? `: "${excerpt}"` : ''}`
-}
-
-/**
- * The start of a value we could not use, control characters shown, and token-like runs removed unless
- * it is a URL the answer gave (its host and path are long but not secret; the token is masked by now).
- */
-function redacted(text: string, max: number, url = false): string {
-  const t = neutralize(url ? text : text.replace(/[A-Za-z0-9!._~+/=-]{24,}/g, '[…]')).trim()
-  return t.length > max ? `${t.slice(0, max)}…` : t
-}
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '')
-
-/**
- * Salesforce's words, quoted in messages: an answer of any size gives a message of sane length. A token-like run
- * that the cut would split is dropped whole: its start could be a piece of a secret too short for the log's
- * redaction to recognise.
- */
-const said = (v: unknown): string => {
-  const text = str(v)
-  return text.length <= 500 ? text : `${text.slice(0, 500).replace(/[A-Za-z0-9!._~+/=-]+$/, '')}…`
-}
+/** A field of the answer as text: '' for anything but a string. */
+const stringField = (v: unknown): string => (typeof v === 'string' ? v : '')
 
 /** Refuses a malformed field of a 200 answer, naming it, with a redacted excerpt (never for the token). */
 function malformed(field: string, value: string, problem: string): AttemptError {
-  const excerpt = field === 'access_token' ? 'not shown' : `'${redacted(value, 100, field === 'instance_url' || field === 'id')}'`
+  const quoted = field === 'access_token' ? 'not shown' : `'${excerpt(value, 100, field === 'instance_url' || field === 'id')}'`
   return new AttemptError(
-    `The token endpoint answered HTTP 200 with a malformed ${field} (${problem}: ${excerpt}). The answer is not used; ` +
+    `The token endpoint answered HTTP 200 with a malformed ${field} (${problem}: ${quoted}). The answer is not used; ` +
       'check that the login URL points at Salesforce and not at a proxy or portal that rewrites answers.',
     `malformed ${field}`,
     false
@@ -102,7 +31,7 @@ function malformed(field: string, value: string, problem: string): AttemptError 
 
 /** A plain field of the answer: a string without control characters and of a sane length, or ''. */
 function plainField(json: Record<string, unknown>, field: string, maxLength: number): string {
-  const value = str(json[field])
+  const value = stringField(json[field])
   if (!isPrintable(value)) throw malformed(field, value, 'it holds control characters')
   if (value.length > maxLength) throw malformed(field, value, `it is ${value.length} characters long`)
   return value
@@ -131,7 +60,7 @@ function checkedAnswer(json: Record<string, unknown>): TokenResponse {
   const instance = httpsUrl(instanceText)
   if (!instance) {
     throw new AttemptError(
-      `The token endpoint returned an instance_url that is not https ('${redacted(instanceText, 100, true)}'); ` +
+      `The token endpoint returned an instance_url that is not https ('${excerpt(instanceText, 100, true)}'); ` +
         'the token would be sent in clear text, so the step fails.',
       'instance_url not https',
       false
@@ -150,7 +79,7 @@ function checkedAnswer(json: Record<string, unknown>): TokenResponse {
     id: identity ? identity.origin + identity.pathname : '',
     scope: plainField(json, 'scope', 2048),
     token_type: plainField(json, 'token_type', 64) || 'Bearer',
-    ...(str(json.refresh_token) !== '' && { refreshToken: str(json.refresh_token) })
+    ...(stringField(json.refresh_token) !== '' && { refreshToken: stringField(json.refresh_token) })
   }
 }
 
@@ -186,8 +115,8 @@ export function interpretTokenResponse(
   const oauthError = json && typeof json.error === 'string' ? json.error : undefined
   if (TRANSIENT_STATUSES.includes(status)) {
     throw new AttemptError(
-      oauthError && status < 500 && isKnownRefusal(oauthError, str(json?.error_description), ctx)
-        ? explainOAuthError(status, said(oauthError), said(json?.error_description), ctx)
+      oauthError && status < 500 && isKnownRefusal(oauthError, stringField(json?.error_description), ctx)
+        ? explainOAuthError(status, serverWords(oauthError), serverWords(stringField(json?.error_description)), ctx)
         : `Salesforce answered HTTP ${status} (${describeBody(res)}).`,
       `HTTP ${status}`,
       true,
@@ -196,8 +125,8 @@ export function interpretTokenResponse(
   }
   if (oauthError && status >= 400 && status < 500) {
     throw new AttemptError(
-      explainOAuthError(status, said(oauthError), said(json?.error_description), ctx),
-      `HTTP ${status} ${said(oauthError).slice(0, 60)}`,
+      explainOAuthError(status, serverWords(oauthError), serverWords(stringField(json?.error_description)), ctx),
+      `HTTP ${status} ${serverWords(oauthError).slice(0, 60)}`,
       false,
       undefined,
       true
@@ -210,10 +139,10 @@ export function interpretTokenResponse(
     const what = /^\s*[{[]/.test(res.body) ? `malformed or truncated JSON (${Buffer.byteLength(res.body)} bytes)` : describeBody(res)
     throw new AttemptError(`The token endpoint answered HTTP 200 with a body that is not a token response: ${what}.`, 'not JSON', false)
   }
-  const missing = ['access_token', 'instance_url'].filter(k => str(json[k]) === '')
+  const missing = ['access_token', 'instance_url'].filter(k => stringField(json[k]) === '')
   if (missing.length > 0) {
     throw new AttemptError(
-      `The token endpoint answered HTTP 200 without ${missing.join(' and ')} (fields present: ${redacted(Object.keys(json).join(', '), 200) || 'none'}).`,
+      `The token endpoint answered HTTP 200 without ${missing.join(' and ')} (fields present: ${excerpt(Object.keys(json).join(', '), 200) || 'none'}).`,
       'incomplete answer',
       false
     )
@@ -225,41 +154,6 @@ export function interpretTokenResponse(
 export function parseIdentity(id: string): { orgId: string; userId: string } {
   const m = /\/id\/(00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)\/(005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)\/?$/.exec(id)
   return m ? { orgId: m[1], userId: m[2] } : { orgId: '', userId: '' }
-}
-
-export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
-
-/** Connection failures worth another try; a host that does not exist or a bad certificate is not. */
-const TRANSIENT_CODES = [
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'UND_ERR_SOCKET'
-]
-
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL/
-
-/** Turns a connection failure into an attempt failure with the fix where there is one. */
-export function transportFailure(err: TransportError, url: string, request: string, hostFix: string): AttemptError {
-  const to = `The ${request} to ${bounded(url)} failed: ${bounded(err.message)}.`
-  if (err.code === 'ENOTFOUND') return new AttemptError(`${to} The host does not exist: ${hostFix}`, err.code, false)
-  if (TLS_CODES.test(err.code)) {
-    return new AttemptError(
-      `${to} The TLS certificate could not be verified. Behind a TLS-inspecting proxy, give the proxy's CA ` +
-        'certificate to Node with the NODE_EXTRA_CA_CERTS environment variable (see the README).',
-      err.code,
-      false
-    )
-  }
-  if (err.code === 'EPROXY') return new AttemptError(`${to} Check HTTPS_PROXY and the proxy's credentials.`, err.code, false)
-  const reason = err.code === 'ETIMEDOUT' ? err.message : err.code
-  return new AttemptError(to, reason, TRANSIENT_CODES.includes(err.code))
 }
 
 /** The fix for a login host that does not resolve, naming the input that chose it. */
@@ -289,7 +183,7 @@ export async function requestToken(
 }
 
 /** What a flow that sends the same form on every attempt needs to know about where and how hard to try. */
-export interface Endpoint {
+export interface TokenTarget {
   tokenUrl: string
   maxAttempts: number
   requestTimeoutSeconds: number
@@ -299,10 +193,15 @@ export interface Endpoint {
  * The login of a flow whose one request is the same on every attempt (client credentials, refresh token):
  * one form POST, tried again on transient failures only.
  */
-export function requestTokenWithRetries(io: FlowIo, at: Endpoint, form: Record<string, string>, ctx: LoginContext): Promise<TokenResponse> {
+export function requestTokenWithRetries(
+  io: FlowIo,
+  target: TokenTarget,
+  form: Record<string, string>,
+  ctx: LoginContext
+): Promise<TokenResponse> {
   return withRetries(
-    () => requestToken(io.post, at.tokenUrl, form, at.requestTimeoutSeconds * 1000, ctx, io.mask),
-    { ...DEFAULT_POLICY, maxAttempts: at.maxAttempts },
+    () => requestToken(io.post, target.tokenUrl, form, target.requestTimeoutSeconds * 1000, ctx, io.mask),
+    { ...DEFAULT_POLICY, maxAttempts: target.maxAttempts },
     io.retry
   )
 }

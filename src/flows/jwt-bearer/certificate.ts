@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto'
-import { ActionError, inputError } from './errors.js'
+import { ActionError, inputError } from '../../errors.js'
 import { pemBlocks, unwrapKeyText } from './key.js'
 
 /**

@@ -1,5 +1,5 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto'
-import { inputError } from './errors.js'
+import { inputError } from '../../errors.js'
 
 export interface PrivateKey {
   key: KeyObject

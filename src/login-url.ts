@@ -1,4 +1,5 @@
-import { bounded, inputError, shown } from './errors.js'
+import { inputError } from './errors.js'
+import { bounded, shown } from './text.js'
 
 export const PRODUCTION_AUDIENCE = 'https://login.salesforce.com'
 export const SANDBOX_AUDIENCE = 'https://test.salesforce.com'
@@ -8,7 +9,8 @@ const SALESFORCE_DOMAINS = ['salesforce.com', 'force.com', 'site.com', 'salesfor
 /** Hosts on this machine: plain http is allowed there, for local testing only. */
 export const LOCAL_HOSTS = ['localhost', '127.0.0.1']
 
-export interface Endpoint {
+/** Where a login goes, and the audience it names. */
+export interface LoginEndpoint {
   /** Where the login happens, without a trailing slash (e.g. https://acme.my.salesforce.com). */
   loginUrl: string
   /** The token endpoint: `{loginUrl}/services/oauth2/token`. */
@@ -113,11 +115,6 @@ export function parseLoginUrl(value: string): string | undefined {
   return withoutTrailingSlash(url, /\/services\/oauth2\/token$/)
 }
 
-/** Why a flow needs the My Domain, where the reason is Salesforce's rule rather than the action's. */
-const MY_DOMAIN_WHY: Record<string, string> = {
-  'client-credentials': "Salesforce accepts the client credentials flow only at the org's My Domain. "
-}
-
 /** My Domain hosts: the only login hosts that name one org, so the only ones that know its token exchange handler. */
 const MY_DOMAIN = /\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/i
 
@@ -126,16 +123,12 @@ const MY_DOMAIN = /\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/i
  * and test.salesforce.com serve every org, so they cannot tell which org's token exchange handler should judge
  * GitHub's token, or whose app a client secret belongs to (Salesforce refuses client credentials there).
  */
-export function parseMyDomainUrl(value: string, flow = 'github-oidc'): string {
+export function parseMyDomainUrl(value: string, flow: string, why = ''): string {
   const loginUrl = parseLoginUrl(value) ?? ''
   const url = new URL(loginUrl)
   const fix = "Use the org's My Domain URL (Setup > My Domain), e.g. https://acme.my.salesforce.com."
   if (!LOCAL_HOSTS.includes(url.hostname) && !MY_DOMAIN.test(url.hostname)) {
-    throw inputError(
-      'login-url',
-      `must be a My Domain URL with 'auth-flow: ${flow}', not ${shown(url.hostname)}`,
-      `${MY_DOMAIN_WHY[flow] ?? ''}${fix}`
-    )
+    throw inputError('login-url', `must be a My Domain URL with 'auth-flow: ${flow}', not ${shown(url.hostname)}`, `${why}${fix}`)
   }
   if (loginUrl !== url.origin)
     throw inputError('login-url', `must be the My Domain origin, without a path (${shown(`${url.origin}/...`)})`, fix)
@@ -159,7 +152,7 @@ export function parseOidcAudience(value: string): string | undefined {
  * Resolves the endpoint and audience from the two inputs. Either may be empty: the login URL follows a
  * sandbox audience, and the audience follows a sandbox login host; otherwise production.
  */
-export function resolveEndpoint(loginUrlInput: string, audienceInput: string): Endpoint {
+export function resolveLoginEndpoint(loginUrlInput: string, audienceInput: string): LoginEndpoint {
   const givenLogin = parseLoginUrl(loginUrlInput)
   const givenAudience = parseAudience(audienceInput)
   const sandboxAudience = givenAudience !== undefined && isSandboxHost(new URL(givenAudience).hostname)

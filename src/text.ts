@@ -1,4 +1,8 @@
 /**
+ * The one home of text that leaves the action (log lines, error lines, the step summary, the trust rule
+ * record): made harmless for the runner's command parser, bounded, redacted of secrets, escaped for the
+ * format it is written in. Every value that came from outside goes through one of these before it is shown.
+ *
  * Log text the runner cannot mistake for a workflow command. The runner splits the step's output into
  * lines at CR and LF, reads a line as a command when it starts with `::` after leading whitespace, and
  * reads the legacy `##[name]` form anywhere in a line. `%0A`-style escapes are decoded only inside the
@@ -102,4 +106,70 @@ export function redactor(): Redactor {
       return out
     }
   }
+}
+
+/**
+ * A refused value, quoted only when short and printable: a long or odd value may be a secret pasted into
+ * the wrong input, or a line crafted for the log.
+ */
+export function shown(value: string): string {
+  return value.length <= 64 && isPrintable(value) ? `'${value}'` : `a value of ${value.length} characters (not shown)`
+}
+
+/**
+ * Outside text quoted in a message (a URL, a host, a server's words): cut to `max` characters, with its
+ * full length said, so no answer or variable can flood the log with one message.
+ */
+export function bounded(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters in all)`
+}
+
+/** A run of characters that may be a token, a key or a secret: long, and without spaces. */
+const TOKEN_LIKE = /[A-Za-z0-9!._~+/=-]{24,}/g
+
+/**
+ * The start of a value we could not use, control characters shown, and token-like runs removed unless
+ * it is a URL the answer gave (its host and path are long but not secret; the token is masked by now).
+ */
+export function excerpt(text: string, max: number, url = false): string {
+  return cut(neutralize(url ? text : text.replace(TOKEN_LIKE, '[…]')).trim(), max)
+}
+
+/** Text cut to `max` characters, with an ellipsis where it was cut. */
+export function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
+/**
+ * A server's own words, quoted in messages: an answer of any size gives a message of sane length. A token-like
+ * run that the cut would split is dropped whole: its start could be a piece of a secret too short for the log's
+ * redaction to recognise.
+ */
+export function serverWords(text: string): string {
+  return text.length <= 500 ? text : `${text.slice(0, 500).replace(/[A-Za-z0-9!._~+/=-]+$/, '')}…`
+}
+
+/** A value shown as text in a Markdown table cell: values come from inputs and servers, so no Markdown or HTML. */
+export function markdownCell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|]/g, '\\$&')
+    .replace(/\r\n|\r|\n/g, ' ')
+}
+
+/** Characters XML 1.0 does not allow even as references (after neutralize: lone surrogates, U+FFFE, U+FFFF). */
+const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
+
+/**
+ * A value as XML text that is also safe to log: it may come from a token nobody has verified, so it is made
+ * harmless for the runner's command parser, bounded to `max` characters, and escaped.
+ */
+export function xmlText(value: string, max: number): string {
+  const plain = neutralize(value).replace(NOT_XML, '\ufffd')
+  const cut = [...plain].length > max ? `${[...plain].slice(0, max).join('')}…` : plain
+  return cut.replace(/[&<>"']/g, c => XML_ESCAPES[c])
 }
