@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { ActionError } from '../../src/errors.js'
 import { readInputs, type GetInput, type Inputs, type JwtBearerInputs } from '../../src/inputs.js'
-import { ACTION } from '../support/runner.mjs'
+import { ACTION } from '../../fakes/runner.mjs'
 
 // Placeholder text: readInputs only routes the key, it never parses it.
 const KEY = '-----BEGIN PRIVATE KEY-----\nplaceholder\n-----END PRIVATE KEY-----\n'

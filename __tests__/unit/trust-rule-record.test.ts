@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TrustClaims } from '../../src/flow.js'
 import { developerName, trustRuleAdvice, trustRuleRecord, USERNAME_PLACEHOLDER, xmlText } from '../../src/trust-rule-record.js'
-import { forgedCommands, ROOT } from '../support/runner.mjs'
+import { forgedCommands, ROOT } from '../../fakes/runner.mjs'
 
 const CLAIMS: TrustClaims = {
   issuer: 'https://token.actions.githubusercontent.com',

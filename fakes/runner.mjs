@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
 export const ENTRY = join(ROOT, ACTION.runs.main)
 /** The Node that runs the action: this one, or ACTION_NODE (e.g. a Node 24 binary, as runs.using says). */
