@@ -3,9 +3,9 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SANDBOX_AUDIENCE } from './support/fake-salesforce.mjs'
+import { SANDBOX_AUDIENCE } from '../fakes/fake-salesforce.mjs'
 import { appFor, rememberSecret, setUp, USERNAME, type Fixture, type StepResult } from './support/harness.js'
-import { opensslEncryptedKey, rsaKeyPair } from './support/keys.mjs'
+import { opensslEncryptedKey, rsaKeyPair } from '../fakes/keys.mjs'
 
 let f: Fixture
 beforeAll(async () => {

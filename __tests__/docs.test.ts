@@ -10,12 +10,12 @@ import { readInputs } from '../src/inputs.js'
 import { keySecrets } from '../src/flows/jwt-bearer/key.js'
 import { isOrgAllowed, parseAllowedOrgIds } from '../src/orgs.js'
 import { inputsMarkdown } from '../script/inputs-doc.mjs'
-import { ACTION, ROOT } from './support/runner.mjs'
+import { ACTION, ROOT } from '../fakes/runner.mjs'
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
 
 /** The Salesforce CLI version `npm run test:cli` installs and proves, read from where that script takes it. */
-const SF_CLI_VERSION = /export const SF_CLI_VERSION = '([^']+)'/.exec(read('__tests__/support/sf-cli.mjs'))![1]
+const SF_CLI_VERSION = /export const SF_CLI_VERSION = '([^']+)'/.exec(read('fakes/sf-cli.mjs'))![1]
 
 /** Our own Markdown: the README, every page under docs/, and the Salesforce project's README. */
 const MARKDOWN = [

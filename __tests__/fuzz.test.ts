@@ -5,14 +5,14 @@
 // leaked secret. Replay a failure with FUZZ_SEED=<seed> (and FUZZ_RUN=<run> for that run alone).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { defaultClaims, GITHUB_ISSUER, type OidcFault } from './support/fake-github-oidc.mjs'
-import { sfId } from './support/fake-salesforce.mjs'
+import { defaultClaims, GITHUB_ISSUER, type OidcFault } from '../fakes/fake-github-oidc.mjs'
+import { sfId } from '../fakes/fake-salesforce.mjs'
 import { assertNoLeaks, rememberSecret, setUp, type Fixture, type Server } from './support/harness.js'
 import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
-import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from './support/keys.mjs'
+import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from '../fakes/keys.mjs'
 import { HEADER_SAFE, HOSTILE, LOOPBACK, mutateText, problems, RUN_LIMIT_MS, runLanes } from './support/fuzz.js'
 import { seededRandom, type Random } from './support/random.js'
-import { FORGED, runStep } from './support/runner.mjs'
+import { FORGED, runStep } from '../fakes/runner.mjs'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128)
 const RUNS = Number(process.env.FUZZ_RUNS ?? 320)

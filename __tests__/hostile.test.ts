@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assertNoLeaks, rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
-import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from './support/keys.mjs'
-import { defaultClaims, GITHUB_ISSUER } from './support/fake-github-oidc.mjs'
+import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from '../fakes/keys.mjs'
+import { defaultClaims, GITHUB_ISSUER } from '../fakes/fake-github-oidc.mjs'
 import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
-import { ROOT } from './support/runner.mjs'
+import { ROOT } from '../fakes/runner.mjs'
 
 let f: Fixture
 beforeAll(async () => {
@@ -283,7 +283,7 @@ describe('outside values an error quotes are bounded in length (issue 14)', () =
     const k = await setUpKeyless()
     try {
       const url = `https://${`${'h'.repeat(50)}.`.repeat(60)}example/_apis/oidc/token?api-version=2.0`
-      const loopback = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
+      const loopback = `--import=${join(ROOT, 'fakes/resolve-to-loopback.mjs')}`
       const r = await k.step({ 'max-attempts': '1' }, { env: { ACTIONS_ID_TOKEN_REQUEST_URL: url, NODE_OPTIONS: loopback } })
       expect(r.errors).toEqual([
         expect.stringMatching(/The ID token request to https:\/\/(h{50}\.)+h*… \(\d+ characters in all\) failed: ECONNREFUSED/)

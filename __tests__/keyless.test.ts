@@ -2,7 +2,7 @@
 // service for an ID token and exchanges it at a fake org whose handler verifies it against GitHub's JWKS
 // and applies the trust rules, as the Apex handler in salesforce/ does.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { defaultClaims } from './support/fake-github-oidc.mjs'
+import { defaultClaims } from '../fakes/fake-github-oidc.mjs'
 import { USERNAME, type StepResult } from './support/harness.js'
 import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
 

@@ -10,11 +10,11 @@ import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
-import { startFakeOrg } from '../__tests__/support/fake-org.mjs'
-import { PRODUCTION_AUDIENCE } from '../__tests__/support/fake-salesforce.mjs'
-import { ENTRY, ROOT, runStep } from '../__tests__/support/runner.mjs'
-import { run, sfEnv } from '../__tests__/support/sf-cli.mjs'
+import { startFakeGitHubOidc } from '../fakes/fake-github-oidc.mjs'
+import { startFakeOrg } from '../fakes/fake-org.mjs'
+import { PRODUCTION_AUDIENCE } from '../fakes/fake-salesforce.mjs'
+import { ENTRY, ROOT, runStep } from '../fakes/runner.mjs'
+import { run, sfEnv } from '../fakes/sf-cli.mjs'
 
 const TARGET_RATIO = 1.3
 /** The flows whose floor is a single POST: the action adds only its start-up over the same request. */

@@ -6,8 +6,8 @@
 // audience is the fake's URL.
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { startFakeSalesforce } from '../__tests__/support/fake-salesforce.mjs'
-import { makeIdentity } from '../__tests__/support/keys.mjs'
+import { startFakeSalesforce } from '../fakes/fake-salesforce.mjs'
+import { makeIdentity } from '../fakes/keys.mjs'
 
 const { values } = parseArgs({
   options: {

@@ -1,10 +1,10 @@
 // Set-up for tests of the keyless flow: a fake GitHub OIDC token service, a fake org with an External
 // Client App enabled for token exchange, the GitHub Actions handler and one trust rule, and a step runner
 // that gives the job the runner's ID token variables and checks every run for leaks.
-import { startFakeGitHubOidc, type FakeGitHubOidc, type FakeGitHubOidcOptions } from './fake-github-oidc.mjs'
-import { startFakeSalesforce, type TokenExchangeHandler, type TrustRule } from './fake-salesforce.mjs'
+import { startFakeGitHubOidc, type FakeGitHubOidc, type FakeGitHubOidcOptions } from '../../fakes/fake-github-oidc.mjs'
+import { startFakeSalesforce, type TokenExchangeHandler, type TrustRule } from '../../fakes/fake-salesforce.mjs'
 import { assertNoLeaks, USERNAME, type Server, type StepOptions, type StepResult } from './harness.js'
-import { removeStepFolders, runStep } from './runner.mjs'
+import { removeStepFolders, runStep } from '../../fakes/runner.mjs'
 
 export interface KeylessFixture {
   github: FakeGitHubOidc

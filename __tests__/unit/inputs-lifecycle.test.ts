@@ -5,7 +5,7 @@ import { ActionError } from '../../src/errors.js'
 import type { JwtBearerInputs } from '../../src/flows/jwt-bearer/index.js'
 import type { GetInput } from '../../src/input-rules.js'
 import { readInputs, type Inputs } from '../../src/inputs.js'
-import { ACTION } from '../support/runner.mjs'
+import { ACTION } from '../../fakes/runner.mjs'
 
 // Placeholder text: readInputs only routes the key, it never parses it.
 const KEY = '-----BEGIN PRIVATE KEY-----\nplaceholder\n-----END PRIVATE KEY-----\n'

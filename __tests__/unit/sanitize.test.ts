@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { isPrintable, neutralize, redactor, safeLogger, type Logger } from '../../src/text.js'
-import { forgedCommands } from '../support/runner.mjs'
+import { forgedCommands } from '../../fakes/runner.mjs'
 
 /** What the runner would see if the text were written as one info line. */
 const asInfoLine = (text: string): string[] => forgedCommands({ stdout: `${text}\n`, stderr: '' })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { TrustClaims } from '../../src/flows/github-oidc/claims.js'
 import { developerName, trustRuleAdvice, trustRuleRecord, USERNAME_PLACEHOLDER } from '../../src/flows/github-oidc/trust-rule-record.js'
 import { xmlText } from '../../src/text.js'
-import { forgedCommands, ROOT } from '../support/runner.mjs'
+import { forgedCommands, ROOT } from '../../fakes/runner.mjs'
 
 const CLAIMS: TrustClaims = {
   issuer: 'https://token.actions.githubusercontent.com',

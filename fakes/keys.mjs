@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+/** @typedef {ReturnType<typeof makeIdentity>} Identity */
+
 /** A fresh RSA key pair as KeyObjects. */
 export function rsaKeyPair(bits = 2048) {
   return generateKeyPairSync('rsa', { modulusLength: bits })
@@ -22,7 +24,11 @@ function openssl(args, files = {}, out) {
   }
 }
 
-/** A self-signed certificate for the key, as users make for the connected app. */
+/**
+ * A self-signed certificate for the key, as users make for the connected app.
+ * @param {string} privateKeyPem
+ * @param {{ days?: number, subject?: string }} [options]
+ */
 export function selfSignedCertificate(privateKeyPem, { days = 365, subject = '/CN=salesforce-jwt-test' } = {}) {
   return openssl(
     ['req', '-new', '-x509', '-sha256', '-key', 'key.pem', '-days', String(days), '-subj', subject, '-out', 'cert.pem'],
@@ -31,7 +37,11 @@ export function selfSignedCertificate(privateKeyPem, { days = 365, subject = '/C
   )
 }
 
-/** The usual recipe's encrypted key: `openssl genrsa -des3` (OpenSSL 3 writes encrypted PKCS#8). */
+/**
+ * The usual recipe's encrypted key: `openssl genrsa -des3` (OpenSSL 3 writes encrypted PKCS#8).
+ * @param {string} passphrase
+ * @param {{ traditional?: boolean }} [options]
+ */
 export function opensslEncryptedKey(passphrase, { traditional = false } = {}) {
   return openssl(
     ['genrsa', ...(traditional ? ['-traditional'] : []), '-des3', '-passout', `pass:${passphrase}`, '-out', 'server.pass.key', '2048'],
@@ -43,14 +53,15 @@ export function opensslEncryptedKey(passphrase, { traditional = false } = {}) {
 /** A key and its certificate in the shapes tests need. */
 export function makeIdentity(bits = 2048) {
   const { privateKey, publicKey } = rsaKeyPair(bits)
-  const pkcs1 = privateKey.export({ type: 'pkcs1', format: 'pem' })
-  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'pem' })
+  const pkcs1 = /** @type {string} */ (privateKey.export({ type: 'pkcs1', format: 'pem' }))
+  const pkcs8 = /** @type {string} */ (privateKey.export({ type: 'pkcs8', format: 'pem' }))
   return { privateKey, publicKey, pkcs1, pkcs8, certificate: selfSignedCertificate(pkcs8) }
 }
 
 /**
  * A throwaway certificate authority and a server certificate it signed for `hostnames`, so a local TLS
  * server can stand in for Salesforce hosts (trusted through NODE_EXTRA_CA_CERTS, as behind a TLS proxy).
+ * @param {string[]} hostnames
  */
 export function testTlsIdentity(hostnames) {
   const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-ca-'))
@@ -99,7 +110,13 @@ export function testTlsIdentity(hostnames) {
   }
 }
 
-/** A self-signed certificate valid between two dates (YYYYMMDDHHMMSSZ), e.g. one that has expired. */
+/**
+ * A self-signed certificate valid between two dates (YYYYMMDDHHMMSSZ), e.g. one that has expired.
+ * @param {string} privateKeyPem
+ * @param {string} startDate
+ * @param {string} endDate
+ * @param {string} [subject]
+ */
 export function certificateWithDates(privateKeyPem, startDate, endDate, subject = '/CN=salesforce-jwt-test') {
   const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-ca-'))
   const run = args => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -140,6 +157,8 @@ export function certificateWithDates(privateKeyPem, startDate, endDate, subject 
  * The key with its CRT coefficient (qInv) off by 2p, so longer than p: it still parses, but OpenSSL
  * refuses to sign with it ("RSA lib"). (Off by p alone is sometimes still as long as p, and then OpenSSL
  * notices the bad CRT result and signs without it.) Returned as PKCS#8 PEM.
+ * @param {import('node:crypto').KeyObject} privateKey
+ * @returns {string}
  */
 export function damagedCrtKey(privateKey) {
   const jwk = privateKey.export({ format: 'jwk' })
@@ -157,7 +176,10 @@ const certPem = der =>
     .match(/.{1,64}/g)
     .join('\n')}\n-----END CERTIFICATE-----\n`
 
-/** The certificate with its notAfter (the second UTCTime) changed to a time that does not exist. */
+/**
+ * The certificate with its notAfter (the second UTCTime) changed to a time that does not exist.
+ * @param {string} pem
+ */
 export function certificateWithBadNotAfter(pem) {
   const der = certDer(pem)
   const times = [...der.keys()].filter(i => der[i] === 0x17 && der[i + 1] === 0x0d)
@@ -165,7 +187,10 @@ export function certificateWithBadNotAfter(pem) {
   return certPem(der)
 }
 
-/** The certificate with its public key algorithm (rsaEncryption) changed to an OID no one knows. */
+/**
+ * The certificate with its public key algorithm (rsaEncryption) changed to an OID no one knows.
+ * @param {string} pem
+ */
 export function certificateWithUnknownKeyAlgorithm(pem) {
   const der = certDer(pem)
   der[der.indexOf(Buffer.from('2a864886f70d010101', 'hex')) + 8] = 0x7f

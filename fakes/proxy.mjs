@@ -3,6 +3,18 @@
 import http from 'node:http'
 import net from 'node:net'
 
+/**
+ * @typedef {object} ConnectProxy
+ * @property {string} url
+ * @property {{ target: string, authorization?: string }[]} connects every CONNECT, in order
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * Starts the proxy, tunnelling every CONNECT to 127.0.0.1:`targetPort`.
+ * @param {number} targetPort
+ * @returns {Promise<ConnectProxy>}
+ */
 export async function startConnectProxy(targetPort) {
   const proxy = { connects: [], url: '', close: undefined }
   const server = http.createServer((req, res) => {

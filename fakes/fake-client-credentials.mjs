@@ -8,7 +8,12 @@ const MY_DOMAIN = /\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/i
 /** Loopback stands for the org's My Domain in tests that do not resolve real host names. */
 const LOOPBACK = ['127.0.0.1', 'localhost']
 
-/** Registers an app that enables the flow; `runAs` is the username of its Run-As user (none: refused). */
+/**
+ * Registers an app that enables the flow; `runAs` is the username of its Run-As user (none: refused).
+ * @param {any} server the fake org (fake-salesforce.mjs)
+ * @param {{ runAs?: string, clientId?: string }} [options]
+ * @returns {{ clientId: string, clientSecret: string }}
+ */
 export function addClientCredentialsApp(server, { runAs, clientId = `3MVG9${randomBytes(16).toString('hex')}` } = {}) {
   const clientSecret = randomBytes(32).toString('hex').toUpperCase()
   server.addApp(clientId, undefined, { clientCredentials: true, clientSecret, runAs })
@@ -18,6 +23,12 @@ export function addClientCredentialsApp(server, { runAs, clientId = `3MVG9${rand
 /**
  * The token endpoint's part of the grant. `host` is the Host header without its port; `reply(status, error,
  * description)` answers a refusal; `issue(user)` answers success.
+ * @param {any} server the fake org (fake-salesforce.mjs)
+ * @param {string} host
+ * @param {Record<string, string>} form
+ * @param {(status: number, error: string, description: string) => unknown} reply
+ * @param {(user: import('./fake-salesforce.mjs').FakeUser) => unknown} issue
+ * @returns {unknown}
  */
 export function clientCredentials(server, host, form, reply, issue) {
   if (!LOOPBACK.includes(host) && !MY_DOMAIN.test(host)) return reply(400, 'invalid_grant', 'request not supported on this domain')

@@ -10,6 +10,68 @@ import { addRefreshTokenApp, issueRefreshToken, REFRESH_TOKEN, refreshToken, rev
 import { exchangeToken, keyServersOf, PERMISSION_SET, TOKEN_EXCHANGE } from './fake-token-exchange.mjs'
 import { handleRest } from './fake-salesforce-rest.mjs'
 
+/** @typedef {import('./trust-rules.mjs').TrustRule} TrustRule */
+/** @typedef {import('./fake-token-exchange.mjs').KeyServers} KeyServers */
+/** @typedef {import('./fake-token-exchange.mjs').TokenExchangeHandler} TokenExchangeHandler */
+/** @typedef {Awaited<ReturnType<typeof startFakeSalesforce>>} FakeSalesforce */
+
+/**
+ * One request as the server received it; a JWT bearer request also keeps its assertion's header and claims.
+ * @typedef {object} RecordedRequest
+ * @property {string} method
+ * @property {string} path
+ * @property {string} url
+ * @property {import('node:http').IncomingHttpHeaders} headers
+ * @property {Record<string, string>} form
+ * @property {Record<string, unknown>} [header]
+ * @property {{ iss: string, sub: string, aud: string, exp: number, jti?: string, [k: string]: unknown }} [claims]
+ */
+/**
+ * A user of the org, with the policies a login checks.
+ * @typedef {object} FakeUser
+ * @property {string} userId
+ * @property {boolean} approved pre-authorized for the app
+ * @property {boolean} active
+ * @property {boolean} appAccess
+ * @property {boolean} ipRestricted
+ * @property {string[]} [permissionSets] by API name; the keyless handler needs GitHub_Actions_Keyless_Login
+ */
+/**
+ * An app by consumer key, with the settings each flow checks.
+ * @typedef {object} FakeApp
+ * @property {import('node:crypto').KeyObject} [publicKey]
+ * @property {boolean} installed
+ * @property {boolean} tokenExchange
+ * @property {boolean} secretRequired
+ * @property {boolean} [clientCredentials]
+ * @property {string} [clientSecret]
+ * @property {string} [runAs]
+ * @property {boolean} [rotateRefreshTokens]
+ */
+/**
+ * A refresh token: whose it is, whether it still works, and the access tokens issued from it.
+ * @typedef {object} RefreshTokenEntry
+ * @property {string} clientId
+ * @property {string} username
+ * @property {'current' | 'spent' | 'revoked'} state
+ * @property {string} [successor]
+ * @property {string[]} accessTokens
+ */
+/**
+ * A scripted answer to one token request (see `fault`).
+ * @typedef {{ status: number, body?: unknown, headers?: Record<string, string> } | { reset: true } | { hang: true }
+ *   | { drip: number } | { raw: { status: number, headers?: Record<string, string>, body?: string, truncateAfter?: number } }} Fault
+ */
+/**
+ * @typedef {object} FakeSalesforceOptions
+ * @property {string[]} [audiences] the `aud` values this host accepts (default production)
+ * @property {Record<string, string[]>} [audiencesByHost] per Host header: overrides `audiences`
+ * @property {{ key: string, cert: string }} [tls] to serve https
+ * @property {string} [instanceUrl] what successful logins report
+ * @property {string} [orgId]
+ * @property {number} [loginRateLimit]
+ */
+
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 export const PRODUCTION_AUDIENCE = 'https://login.salesforce.com'
 export const SANDBOX_AUDIENCE = 'https://test.salesforce.com'
@@ -17,7 +79,10 @@ const SKEW_SECONDS = 180
 
 const b64urlJson = part => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
 
-/** An 18-character Salesforce id with the given 3-character prefix. */
+/**
+ * An 18-character Salesforce id with the given 3-character prefix.
+ * @param {string} prefix
+ */
 export function sfId(prefix) {
   const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
   let id = prefix
@@ -28,6 +93,7 @@ export function sfId(prefix) {
 /**
  * Starts the server. Options: `audiences` (the `aud` values this host accepts, default production),
  * `tls` ({ key, cert } to serve https), `instanceUrl` (what successful logins report).
+ * @param {FakeSalesforceOptions} [options]
  */
 export async function startFakeSalesforce(options = {}) {
   const server = {
@@ -39,34 +105,38 @@ export async function startFakeSalesforce(options = {}) {
     orgId: options.orgId ?? sfId('00D'),
     url: '',
     port: 0,
-    apps: new Map(),
-    users: new Map(),
+    apps: /** @type {Map<string, FakeApp>} */ (new Map()),
+    users: /** @type {Map<string, FakeUser>} */ (new Map()),
     /** Every request, in order: { method, path, headers, form, header, claims }. */
-    requests: [],
+    requests: /** @type {RecordedRequest[]} */ ([]),
     /** Every assertion received and every token issued, so tests can look for them in logs. */
-    assertions: [],
-    tokens: [],
-    revoked: [],
+    assertions: /** @type {string[]} */ ([]),
+    tokens: /** @type {string[]} */ ([]),
+    revoked: /** @type {string[]} */ ([]),
     /** Token exchange handlers: { developerName, keyServers, apps, defaultFor, jwt, idToken, rules, keyCache, keyFetches }. */
-    handlers: [],
+    handlers: /** @type {TokenExchangeHandler[]} */ ([]),
     /** Every subject token received in a token exchange, so tests can look for them in logs. */
-    subjectTokens: [],
+    subjectTokens: /** @type {string[]} */ ([]),
     /** Who each access token belongs to (token -> user), for the REST API. */
-    sessions: new Map(),
-    usedJti: new Set(),
+    sessions: /** @type {Map<string, FakeUser>} */ (new Map()),
+    usedJti: /** @type {Set<string>} */ (new Set()),
     /** Refresh tokens: token -> { clientId, username, state: current | spent | revoked, successor?, accessTokens }. */
-    refreshTokens: new Map(),
-    logins: new Map(),
+    refreshTokens: /** @type {Map<string, RefreshTokenEntry>} */ (new Map()),
+    logins: /** @type {Map<string, number>} */ (new Map()),
     loginRateLimit: options.loginRateLimit ?? 3600,
     /** How far Salesforce's clock is ahead of this machine's, to play a runner whose clock is behind. */
     clockAheadSeconds: 0,
     /** Scripted answers, consumed one per token request before the real logic runs. */
-    faults: [],
+    faults: /** @type {Fault[]} */ ([]),
     revokeFails: false,
 
     /**
      * Registers an app by consumer key with the certificate (or public key) uploaded to it, if any; extra:
      * installed, tokenExchange (the Token Exchange Flow is enabled), secretRequired (for token exchange).
+     * @param {string} clientId
+     * @param {string | import('node:crypto').KeyObject | undefined} certificate
+     * @param {Partial<Omit<FakeApp, 'publicKey'>>} [extra]
+     * @returns {void}
      */
     addApp(clientId, certificate, extra = {}) {
       const publicKey = certificate ? createPublicKey(certificate) : undefined
@@ -78,6 +148,8 @@ export async function startFakeSalesforce(options = {}) {
      * records as objects with the same field names, e.g. { Repository_Id__c, Audience__c, ... }). Keys are
      * fetched from `<issuer>/.well-known/jwks` through `keyServers` (issuer origin -> base URL, or the older
      * `jwksUrl` of a fake GitHub standing in for github.com's issuer); keyCache plays the platform's key cache.
+     * @param {Partial<Omit<TokenExchangeHandler, 'keyServers'>> & { keyServers?: KeyServers, jwksUrl?: string }} handler
+     * @returns {TokenExchangeHandler}
      */
     addTokenExchangeHandler(handler) {
       const { jwksUrl, ...rest } = handler
@@ -99,29 +171,58 @@ export async function startFakeSalesforce(options = {}) {
     /**
      * The keyless set-up in one call: an External Client App enabled for token exchange (no certificate),
      * whose default handler is the GitHub Actions one, fetching keys through `keyServers` and trusting `rules`.
+     * @param {KeyServers} keyServers
+     * @param {TrustRule[]} rules
+     * @param {string} [clientId]
+     * @returns {{ clientId: string, handler: TokenExchangeHandler }}
      */
     addKeylessApp(keyServers, rules, clientId = `3MVG9${randomBytes(16).toString('hex')}`) {
       server.addApp(clientId, undefined, { tokenExchange: true })
       const handler = server.addTokenExchangeHandler({ keyServers, apps: [clientId], defaultFor: [clientId], rules })
       return { clientId, handler }
     },
-    /** An app with the client credentials flow on; `runAs` names its Run-As user. Returns its id and secret. */
+    /**
+     * An app with the client credentials flow on; `runAs` names its Run-As user. Returns its id and secret.
+     * @param {{ runAs?: string, clientId?: string }} [options]
+     * @returns {{ clientId: string, clientSecret: string }}
+     */
     addClientCredentialsApp(options) {
       return addClientCredentialsApp(server, options)
     },
-    /** An app for the refresh token flow (`secret`, `rotate`). Returns its id and secret ('' without one). */
+    /**
+     * An app for the refresh token flow (`secret`, `rotate`). Returns its id and secret ('' without one).
+     * @param {{ secret?: boolean, rotate?: boolean, clientId?: string }} [options]
+     * @returns {{ clientId: string, clientSecret: string }}
+     */
     addRefreshTokenApp(options) {
       return addRefreshTokenApp(server, options)
     },
-    /** A refresh token for the user through the app, as `sf org login web` would leave one. */
+    /**
+     * A refresh token for the user through the app, as `sf org login web` would leave one.
+     * @param {string} clientId
+     * @param {string} username
+     * @returns {string}
+     */
     issueRefreshToken(clientId, username) {
       return issueRefreshToken(server, clientId, username)
     },
-    /** The SFDX auth URL of a refresh token, as `sf org auth show-sfdx-auth-url` prints it, for `host`. */
-    sfdxAuthUrl(clientId, clientSecret, token, host = `127.0.0.1:${server.port}`) {
-      return `force://${clientId}:${clientSecret}:${token}@${host}`
+    /**
+     * The SFDX auth URL of a refresh token, as `sf org auth show-sfdx-auth-url` prints it, for `host`.
+     * @param {string} clientId
+     * @param {string} clientSecret
+     * @param {string} token
+     * @param {string} [host]
+     * @returns {string}
+     */
+    sfdxAuthUrl(clientId, clientSecret, token, host) {
+      return `force://${clientId}:${clientSecret}:${token}@${host ?? `127.0.0.1:${server.port}`}`
     },
-    /** Adds a user; flags: approved (pre-authorized), active, appAccess, ipRestricted; permissionSets held. */
+    /**
+     * Adds a user; flags: approved (pre-authorized), active, appAccess, ipRestricted; permissionSets held.
+     * @param {string} username
+     * @param {Partial<FakeUser>} [extra]
+     * @returns {FakeUser}
+     */
     addUser(username, extra = {}) {
       const user = {
         userId: sfId('005'),
@@ -138,13 +239,17 @@ export async function startFakeSalesforce(options = {}) {
     /**
      * Queues scripted answers for the next token requests: { status, body?, headers? }, { reset: true },
      * { hang: true }, or { raw: { status, headers, body, truncateAfter? } }.
+     * @param {...Fault} answers
+     * @returns {void}
      */
     fault(...answers) {
       server.faults.push(...answers)
     },
+    /** @returns {RecordedRequest[]} */
     tokenRequests() {
       return server.requests.filter(r => r.path === '/services/oauth2/token')
     },
+    /** @returns {Promise<void>} */
     close() {
       return new Promise(resolve => {
         for (const socket of sockets) socket.destroy()

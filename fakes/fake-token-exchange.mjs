@@ -9,6 +9,27 @@ import { issuersOfActiveRules, matchingRules } from './trust-rules.mjs'
 
 export { ruleMatches } from './trust-rules.mjs'
 
+/** @typedef {import('./trust-rules.mjs').TrustRule} TrustRule */
+/** @typedef {import('./fake-salesforce.mjs').FakeUser} FakeUser */
+/**
+ * Issuer origin -> the base URL that answers for it; a string is a fake GitHub's JWKS URL for github.com's issuer.
+ * @typedef {Record<string, string> | string} KeyServers
+ */
+/**
+ * A token exchange handler of the fake org (the GitHub Actions handler of salesforce/).
+ * @typedef {object} TokenExchangeHandler
+ * @property {string} developerName
+ * @property {Record<string, string>} keyServers see keyServersOf
+ * @property {Map<string, unknown[]>} keyCache the platform's key cache: keys endpoint -> keys
+ * @property {string[]} keyFetches every key fetch, in order
+ * @property {string[]} apps the apps enabled on it
+ * @property {string[]} defaultFor the apps it is the default handler of
+ * @property {boolean} jwt
+ * @property {boolean} idToken
+ * @property {TrustRule[]} rules
+ * @property {Set<string>} [replay] used tokens (issuer and jti), when the org has a replay cache partition
+ */
+
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
 export const TOKEN_TYPES = { 'urn:ietf:params:oauth:token-type:JWT': 'JWT', 'urn:ietf:params:oauth:token-type:id_token': 'ID_TOKEN' }
 export const PERMISSION_SET = 'GitHub_Actions_Keyless_Login'
@@ -22,6 +43,8 @@ const REJECTED = 'GitHub OIDC token rejected: '
  * Where a handler fetches keys: issuer origin -> the base URL that answers for it (a fake GitHub on loopback).
  * An origin not listed is fetched as is (GitHub's real keys, where a workflow serves the fake org). A string is
  * the older form, a fake GitHub's JWKS URL standing in for https://token.actions.githubusercontent.com.
+ * @param {KeyServers} value
+ * @returns {Record<string, string>}
  */
 export function keyServersOf(value) {
   if (typeof value !== 'string') return { ...value }
@@ -113,7 +136,11 @@ async function verifies(handler, token, keysEndpoint) {
   return (await verifiesWith(handler, token, keysEndpoint, true)) || verifiesWith(handler, token, keysEndpoint, false)
 }
 
-/** How the handler names what was presented in its refusals (the Apex describe()). */
+/**
+ * How the handler names what was presented in its refusals (the Apex describe()).
+ * @param {Record<string, unknown>} c
+ * @returns {string}
+ */
 export function presented(c) {
   const t = name => claimText(c[name])
   const env = t('environment').trim() === '' ? 'environment (none)' : `environment '${t('environment')}'`
@@ -128,6 +155,11 @@ const seconds = v => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v
  * The handler's validateIncomingToken, step for step as the Apex does it: `{ username, user }` for the one user
  * the rules choose, or `{ message }`, the custom error message Salesforce returns to the client. `handler` holds
  * the rules, the key servers (see keyServersOf) and the platform's key cache.
+ * @param {Pick<TokenExchangeHandler, 'rules'> & Partial<Omit<TokenExchangeHandler, 'rules' | 'keyServers'>> & { keyServers?: KeyServers }} handler
+ * @param {string} token
+ * @param {Map<string, FakeUser>} users
+ * @param {number} [at] now, in seconds
+ * @returns {Promise<{ username?: string, user?: FakeUser, message?: string }>}
  */
 export async function validateIncomingToken(handler, token, users, at = Date.now() / 1000) {
   handler.keyCache ??= new Map()
@@ -205,6 +237,11 @@ const apexOrder = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
 /**
  * The token endpoint's part of the exchange: the app's settings, then the handler chosen for the app,
  * then the handler's verdict. `reply(status, error, description)` answers; `issue(user)` answers success.
+ * @param {any} server the fake org (fake-salesforce.mjs)
+ * @param {Record<string, string>} form
+ * @param {(status: number, error: string, description: string) => void} reply
+ * @param {(user: FakeUser) => void} issue
+ * @returns {Promise<void>}
  */
 export async function exchangeToken(server, form, reply, issue) {
   const app = server.apps.get(form.client_id ?? '')

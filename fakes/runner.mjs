@@ -8,14 +8,36 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+/**
+ * What the runner and the Marketplace read from action.yml.
+ * @typedef {object} ActionYml
+ * @property {unknown} [name]
+ * @property {unknown} [description]
+ * @property {unknown} [author]
+ * @property {unknown} [branding]
+ * @property {Record<string, { description: string, required?: boolean, default?: string }>} inputs
+ * @property {Record<string, { description: string }>} outputs
+ * @property {{ using: string, main: string, post?: string, 'post-if'?: string }} runs
+ */
+/**
+ * @typedef {object} StepOptions
+ * @property {Record<string, string>} [inputs] by action.yml name
+ * @property {Record<string, string>} [env] added variables
+ * @property {Record<string, string>} [state] STATE_* for a post step
+ * @property {boolean} [post] run action.yml's post entry
+ * @property {number} [timeoutMs]
+ * @property {string} [dir] the step's folder (default: a new one, removed by removeStepFolders)
+ */
+/** @typedef {Awaited<ReturnType<typeof runStep>>} StepResult */
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const ACTION = /** @type {ActionYml} */ (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')))
 export const ENTRY = join(ROOT, ACTION.runs.main)
 /** The Node that runs the action: this one, or ACTION_NODE (e.g. a Node 24 binary, as runs.using says). */
 export const ACTION_NODE = process.env.ACTION_NODE || process.execPath
 
 /** Step folders runStep made (outputs, state, summaries of throwaway logins), until removeStepFolders(). */
-const made = []
+const made = /** @type {string[]} */ ([])
 
 /** Removes every step folder runStep made in this process. */
 export function removeStepFolders() {
@@ -25,9 +47,13 @@ export function removeStepFolders() {
 /** The runner's names for inputs: spaces to underscores, upper case (hyphens stay). */
 const inputVar = name => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 
-/** Reads a GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file: `name<<DELIM` blocks or `name=value` lines. */
+/**
+ * Reads a GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file: `name<<DELIM` blocks or `name=value` lines.
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
 export function parseCommandFile(text) {
-  const result = {}
+  const result = /** @type {Record<string, string>} */ ({})
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]
@@ -44,11 +70,12 @@ export function parseCommandFile(text) {
 }
 
 /** Undoes the escaping of a workflow command's message (%25, %0D, %0A). */
-export const unescapeData = s => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+export const unescapeData = (/** @type {string} */ s) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 
 /**
  * Runs one step of the bundled action. `inputs` are by action.yml name (unknown names throw: a typo must
  * not silently test the default); `env` adds variables; `state` gives STATE_* for a post step.
+ * @param {StepOptions} [options]
  */
 export async function runStep({ inputs = {}, env = {}, state, post = false, timeoutMs = 60_000, dir } = {}) {
   for (const name of Object.keys(inputs)) {
@@ -86,7 +113,7 @@ export async function runStep({ inputs = {}, env = {}, state, post = false, time
   child.stdout.on('data', d => (stdout += d))
   child.stderr.on('data', d => (stderr += d))
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-  const code = await new Promise(resolve => child.on('close', c => resolve(c)))
+  const code = await /** @type {Promise<number | null>} */ (new Promise(resolve => child.on('close', c => resolve(c))))
   clearTimeout(timer)
 
   const read = f => readFileSync(f, 'utf8')
@@ -112,6 +139,9 @@ export async function runStep({ inputs = {}, env = {}, state, post = false, time
 /**
  * Where any secret shows up outside an ::add-mask:: line (stdout, stderr, step summary, exported env):
  * a list of "where: which secret" strings, empty when nothing leaked.
+ * @param {Pick<StepResult, 'visible' | 'summary'>} result
+ * @param {string[]} secrets
+ * @returns {string[]}
  */
 export function findLeaks(result, secrets) {
   const leaks = []
@@ -140,6 +170,8 @@ export const FORGED = 'FORGED'
  * The action's own lines have their exact shape (`::name::data`, no properties), and the data of a
  * debug, warning or error line, as the runner decodes it, holds no control character, no `##[` and does
  * not begin with FORGED.
+ * @param {Pick<StepResult, 'stdout' | 'stderr'>} result
+ * @returns {string[]}
  */
 export function forgedCommands(result) {
   const forged = []

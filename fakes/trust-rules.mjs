@@ -2,6 +2,25 @@
 // GitHub_Trust_Rule__mdt records match a token's verified claims. Pure, and written to mean exactly what the Apex
 // means; both run the same table of cases (staticresources/GitHubTrustRuleCases.json), so they cannot drift apart.
 
+/**
+ * A GitHub Trust Rule record (GitHub_Trust_Rule__mdt), with the custom metadata type's field names.
+ * @typedef {object} TrustRule
+ * @property {string} [DeveloperName] the record's API name: refusals name the rule, never its user
+ * @property {string} Repository_Owner_Id__c
+ * @property {string} Repository_Id__c
+ * @property {string} [Repository__c]
+ * @property {string} [Ref__c]
+ * @property {string} [Workflow_Ref__c]
+ * @property {string} [Environment__c]
+ * @property {string} [Events__c]
+ * @property {string} [Runner_Environment__c]
+ * @property {boolean} [Require_Protected_Ref__c]
+ * @property {string} [Issuer__c]
+ * @property {string} Audience__c
+ * @property {string} Username__c
+ * @property {boolean} Active__c
+ */
+
 export const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com'
 
 /** The issuer forms GitHub uses (github.com, its per-enterprise form, GHE.com and its per-enterprise form, GHES). */
@@ -41,7 +60,11 @@ function equalsIgnoreCase(a, b) {
   return true
 }
 
-/** The issuer a rule trusts (blank: github.com's), or null when it has none of GitHub's forms: such a rule matches nothing. */
+/**
+ * The issuer a rule trusts (blank: github.com's), or null when it has none of GitHub's forms: such a rule matches nothing.
+ * @param {Partial<TrustRule>} rule
+ * @returns {string | null}
+ */
 export function issuerOf(rule) {
   if (!rule) return null
   const issuer = blank(rule.Issuer__c) ? DEFAULT_ISSUER : trim(rule.Issuer__c)
@@ -52,6 +75,9 @@ export function issuerOf(rule) {
  * GitHub's filter-pattern meaning, the subset supported: `**` any run of characters, `*` any run without `/`, every
  * other character itself, over the whole value. Unsupported characters (`? + [ ] ! \`) match nothing (fail closed).
  * A walk over the set of value positions each pattern step can reach, so no pattern can make it slow.
+ * @param {string} pattern
+ * @param {string} value
+ * @returns {boolean}
  */
 export function patternMatches(pattern, value) {
   if (typeof pattern !== 'string' || typeof value !== 'string' || UNSUPPORTED_IN_PATTERN.test(pattern)) return false
@@ -91,7 +117,12 @@ function eventAllowed(events, claim) {
   return events.split(EVENT_SEPARATORS).includes(event)
 }
 
-/** Whether one GitHub_Trust_Rule__mdt record (metadata field names) admits a token with these verified claims. */
+/**
+ * Whether one GitHub_Trust_Rule__mdt record (metadata field names) admits a token with these verified claims.
+ * @param {Partial<TrustRule>} rule
+ * @param {Record<string, unknown>} claims
+ * @returns {boolean}
+ */
 export function ruleMatches(rule, claims) {
   if (!rule || !claims || rule.Active__c !== true) return false
   if ([rule.Repository_Owner_Id__c, rule.Repository_Id__c, rule.Audience__c, rule.Username__c].some(blank)) return false
@@ -114,12 +145,22 @@ export function ruleMatches(rule, claims) {
   )
 }
 
-/** The rules, in order, that match the claims. */
+/**
+ * The rules, in order, that match the claims.
+ * @template {Partial<TrustRule>} R
+ * @param {R[]} rules
+ * @param {Record<string, unknown>} claims
+ * @returns {R[]}
+ */
 export function matchingRules(rules, claims) {
   return (rules ?? []).filter(rule => ruleMatches(rule, claims))
 }
 
-/** The valid issuers of the active rules: the only issuers whose keys may ever be fetched. */
+/**
+ * The valid issuers of the active rules: the only issuers whose keys may ever be fetched.
+ * @param {Partial<TrustRule>[]} rules
+ * @returns {Set<string>}
+ */
 export function issuersOfActiveRules(rules) {
   const issuers = new Set()
   for (const rule of rules ?? []) {

@@ -9,9 +9,34 @@ export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
 export const TOKEN_PATH = '/_apis/oidc/token'
 export const JWKS_PATH = '/.well-known/jwks'
 
+/** @typedef {Awaited<ReturnType<typeof startFakeGitHubOidc>>} FakeGitHubOidc */
+/**
+ * One request as the service received it.
+ * @typedef {object} OidcRequest
+ * @property {string} method
+ * @property {string} path
+ * @property {string} url
+ * @property {import('node:http').IncomingHttpHeaders} headers
+ * @property {string | null} audience
+ */
+/**
+ * A scripted answer to one token request (see `fault`).
+ * @typedef {{ status: number, body?: unknown } | { reset: true } | { hang: true }
+ *   | { raw: { status: number, headers?: Record<string, string>, body: string, truncateAfter?: number } }} OidcFault
+ */
+/**
+ * @typedef {object} FakeGitHubOidcOptions
+ * @property {string} [issuer]
+ * @property {Record<string, string | undefined>} [claims] merged over defaultClaims(); undefined leaves one out
+ * @property {number} [lifetimeSeconds]
+ */
+
 const b64url = value => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-/** The claims of a push to main in acme/app, as GitHub writes them; override any per test. */
+/**
+ * The claims of a push to main in acme/app, as GitHub writes them; override any per test.
+ * @returns {Record<string, string>}
+ */
 export function defaultClaims() {
   return {
     sub: 'repo:acme/app:ref:refs/heads/main',
@@ -39,6 +64,7 @@ export function defaultClaims() {
 /**
  * Starts the service. `claims` are merged over the defaults (a claim set to undefined is left out);
  * `issuer` and `lifetimeSeconds` can be changed to play a wrong or stale token.
+ * @param {FakeGitHubOidcOptions} [options]
  */
 export async function startFakeGitHubOidc(options = {}) {
   const newKey = () => {
@@ -55,21 +81,27 @@ export async function startFakeGitHubOidc(options = {}) {
     requestUrl: '',
     /** What the runner puts in ACTIONS_ID_TOKEN_REQUEST_TOKEN: a secret. */
     requestToken: `rt_${randomBytes(24).toString('base64url')}`,
-    /** Where this service serves its keys: the issuer's path + /.well-known/jwks, on loopback. */
+    /**
+     * Where this service serves its keys: the issuer's path + /.well-known/jwks, on loopback.
+     * @returns {string}
+     */
     get jwksUrl() {
       return `${service.url}${jwksPath()}`
     },
     issuer: options.issuer ?? GITHUB_ISSUER,
-    claims: { ...defaultClaims(), ...options.claims },
+    claims: /** @type {Record<string, string | undefined>} */ ({ ...defaultClaims(), ...options.claims }),
     lifetimeSeconds: options.lifetimeSeconds ?? 300,
     /** Seconds to shift iat/nbf/exp by, to play a token from the past or the future. */
     shiftSeconds: 0,
     /** Every request: { method, path, url, headers, audience }. */
-    requests: [],
+    requests: /** @type {OidcRequest[]} */ ([]),
     /** Every ID token issued, so tests can look for them in logs. */
-    idTokens: [],
-    faults: [],
-    /** The public key as a JWK, as the JWKS serves it. */
+    idTokens: /** @type {string[]} */ ([]),
+    faults: /** @type {OidcFault[]} */ ([]),
+    /**
+     * The public key as a JWK, as the JWKS serves it.
+     * @returns {Record<string, unknown>}
+     */
     get jwk() {
       return key.jwk
     },
@@ -78,24 +110,36 @@ export async function startFakeGitHubOidc(options = {}) {
       key = newKey()
     },
     /** For a fake org's handler: this service answers for its issuer's origin (see fake-token-exchange keyServersOf). */
+    /** @returns {Record<string, string>} */
     keyServers() {
       return { [new URL(service.issuer).origin]: service.url }
     },
-    /** The variables the runner sets for a job with `permissions: id-token: write`. */
+    /**
+     * The variables the runner sets for a job with `permissions: id-token: write`.
+     * @returns {{ ACTIONS_ID_TOKEN_REQUEST_URL: string, ACTIONS_ID_TOKEN_REQUEST_TOKEN: string }}
+     */
     env() {
       return { ACTIONS_ID_TOKEN_REQUEST_URL: service.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: service.requestToken }
     },
     /**
      * Queues answers for the next token requests: { status, body? }, { reset: true }, { hang: true }, or
      * { raw: { status, headers, body, truncateAfter? } } (sent as given; cut off after truncateAfter characters).
+     * @param {...OidcFault} answers
+     * @returns {void}
      */
     fault(...answers) {
       service.faults.push(...answers)
     },
+    /** @returns {OidcRequest[]} */
     tokenRequests() {
       return service.requests.filter(r => r.path === TOKEN_PATH)
     },
-    /** A trust rule (custom metadata field names) that matches this service's tokens for `audience`. */
+    /**
+     * A trust rule (custom metadata field names) that matches this service's tokens for `audience`.
+     * @param {string} audience
+     * @param {string} username
+     * @returns {import('./trust-rules.mjs').TrustRule}
+     */
     ruleFor(audience, username) {
       const c = service.claims
       return {
@@ -109,7 +153,12 @@ export async function startFakeGitHubOidc(options = {}) {
         Active__c: true
       }
     },
-    /** Signs any claims with the service's key: a token GitHub could have issued (a header field set to undefined is left out). */
+    /**
+     * Signs any claims with the service's key: a token GitHub could have issued (a header field set to undefined is left out).
+     * @param {Record<string, unknown>} claims
+     * @param {Record<string, unknown>} [header]
+     * @returns {string}
+     */
     sign(claims, header = {}) {
       const full = Object.fromEntries(
         Object.entries({ typ: 'JWT', alg: 'RS256', x5t: key.kid, kid: key.kid, ...header }).filter(([, v]) => v !== undefined)
@@ -117,6 +166,7 @@ export async function startFakeGitHubOidc(options = {}) {
       const signed = `${b64url(full)}.${b64url(claims)}`
       return `${signed}.${createSign('RSA-SHA256').update(signed).sign(key.privateKey).toString('base64url')}`
     },
+    /** @returns {Promise<void>} */
     close() {
       return new Promise(resolve => {
         for (const socket of sockets) socket.destroy()
