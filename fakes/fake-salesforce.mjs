@@ -176,7 +176,7 @@ export async function startFakeSalesforce(options = {}) {
      * @param {string} [clientId]
      * @returns {{ clientId: string, handler: TokenExchangeHandler }}
      */
-    addKeylessApp(keyServers, rules, clientId = `3MVG9${randomBytes(16).toString('hex')}`) {
+    addTokenExchangeApp(keyServers, rules, clientId = `3MVG9${randomBytes(16).toString('hex')}`) {
       server.addApp(clientId, undefined, { tokenExchange: true })
       const handler = server.addTokenExchangeHandler({ keyServers, apps: [clientId], defaultFor: [clientId], rules })
       return { clientId, handler }

@@ -116,7 +116,7 @@ async function main() {
 async function keyless(server, github, dir, fail) {
   server.addUser(KEYLESS_USER)
   const rule = github.ruleFor(server.url, KEYLESS_USER)
-  const { clientId } = server.addKeylessApp(github.jwksUrl, [rule])
+  const { clientId } = server.addTokenExchangeApp(github.jwksUrl, [rule])
   if (fail) github.claims.ref = 'refs/heads/feature'
   console.log(`Fake GitHub OIDC service at ${github.url}; the job is a push to ${github.claims.ref} of ${github.claims.repository}.`)
   console.log(`Fake Salesforce at ${server.url} (org ${server.orgId}); app ${clientId} is enabled for token exchange.`)

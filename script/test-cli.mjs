@@ -147,7 +147,7 @@ const SCENARIOS = [
       // whose one trust rule names the same user.
       const github = await startFakeGitHubOidc()
       org.onClose(() => github.close())
-      const { clientId } = org.server.addKeylessApp(github.jwksUrl, [github.ruleFor(MY_DOMAIN, org.username)])
+      const { clientId } = org.server.addTokenExchangeApp(github.jwksUrl, [github.ruleFor(MY_DOMAIN, org.username)])
       const inputs = { 'auth-flow': 'github-oidc', 'client-id': clientId, 'login-url': MY_DOMAIN }
       const secrets = () => [...org.server.tokens, ...github.idTokens, github.requestToken]
       const exported = await exportedLogin(inputs, { ...org.env, ...github.env() }, secrets)

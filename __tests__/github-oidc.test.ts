@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { defaultClaims } from '../fakes/fake-github-oidc.mjs'
 import { USERNAME, type StepResult } from './support/harness.js'
-import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
+import { setUpGithubOidc, type GithubOidcFixture } from './support/github-oidc.js'
 
-let k: KeylessFixture
+let k: GithubOidcFixture
 beforeAll(async () => {
-  k = await setUpKeyless()
+  k = await setUpGithubOidc()
 })
 afterAll(() => k.close())
 

@@ -6,7 +6,7 @@ import { startFakeSalesforce, type TokenExchangeHandler, type TrustRule } from '
 import { assertNoLeaks, USERNAME, type Server, type StepOptions, type StepResult } from './harness.js'
 import { removeStepFolders, runStep } from '../../fakes/runner.mjs'
 
-export interface KeylessFixture {
+export interface GithubOidcFixture {
   github: FakeGitHubOidc
   server: Server
   clientId: string
@@ -19,12 +19,12 @@ export interface KeylessFixture {
   close(): Promise<void>
 }
 
-export async function setUpKeyless(githubOptions: FakeGitHubOidcOptions = {}): Promise<KeylessFixture> {
+export async function setUpGithubOidc(githubOptions: FakeGitHubOidcOptions = {}): Promise<GithubOidcFixture> {
   const github = await startFakeGitHubOidc(githubOptions)
   const server = await startFakeSalesforce()
   server.addUser(USERNAME)
   const rule = github.ruleFor(server.url, USERNAME)
-  const { clientId, handler } = server.addKeylessApp(github.keyServers(), [rule])
+  const { clientId, handler } = server.addTokenExchangeApp(github.keyServers(), [rule])
   const withDefaults = (inputs: Record<string, string>): Record<string, string> => ({
     'auth-flow': 'github-oidc',
     'client-id': clientId,
