@@ -5,46 +5,53 @@ import { FLOWS } from './flows/index.js'
 import { parseIdentity } from './flows/token.js'
 import { getUrl, postForm } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
-import type { FlowIo } from './io.js'
+import type { FlowIo, StepEdge } from './io.js'
 import { isOrgAllowed } from './orgs.js'
 import { cleanup } from './post.js'
 import { revokeToken } from './revoke.js'
 import { EXPORTED, STATE } from './state.js'
 import { authenticatedLine, summaryMarkdown } from './summary.js'
-import { neutralize, redactor, safeLogger } from './text.js'
+import { neutralize, redactor, safeLogger, type Logger, type Redactor } from './text.js'
 
-/** Every secret the step masks, removed again from any text it logs, even where a server quoted it. */
-const secrets = redactor()
+/** One run of the main step: its edge, the secrets it has masked, and the log every line goes through. */
+interface MainStep {
+  edge: StepEdge
+  /** Every secret the step masks, removed again from any text it logs, even where a server quoted it. */
+  secrets: Redactor
+  /** Every log line goes through here, so no value it quotes can forge a workflow command or show a secret. */
+  log: Logger
+}
 
-/** Every log line goes through here, so no value it quotes can forge a workflow command or show a secret. */
-const log = safeLogger(core, secrets.redact)
-
-const io: FlowIo = {
-  ...log,
-  mask: secret => {
-    core.setSecret(secret)
-    secrets.remember(secret)
-  },
-  post: postForm,
-  get: getUrl,
-  retry: { sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), random: Math.random, log: message => log.info(message) }
+/** The edge the flows talk through, built on the step's: masking also teaches the redactor. */
+function flowIo({ edge, secrets, log }: MainStep): FlowIo {
+  return {
+    ...log,
+    mask: secret => {
+      edge.core.setSecret(secret)
+      secrets.remember(secret)
+    },
+    post: edge.post,
+    get: edge.get,
+    retry: { sleep: edge.sleep, random: edge.random, log: message => log.info(message) }
+  }
 }
 
 /** Leaves the token for the post step to revoke, with where it came from. */
-function keepForRevocation(inputs: Inputs, token: string): void {
-  core.saveState(STATE.token, token)
-  core.saveState(STATE.loginUrl, inputs.loginUrl)
+function keepForRevocation({ edge }: MainStep, inputs: Inputs, token: string): void {
+  edge.core.saveState(STATE.token, token)
+  edge.core.saveState(STATE.loginUrl, inputs.loginUrl)
 }
 
 /** The tail every flow ends in: org guard, outputs, export, revoke state, summary. */
-async function finish(inputs: Inputs, login: Login): Promise<void> {
+async function finish(step: MainStep, inputs: Inputs, login: Login): Promise<void> {
+  const { core } = step.edge
   // The token stays here: the summary and the log line are built from the rest, which is not secret.
   const { token, ...about } = login
   const { orgId, userId } = parseIdentity(token.id)
   if (!isOrgAllowed(orgId, inputs.allowedOrgIds)) {
     const timeoutMs = inputs.requestTimeoutSeconds * 1000
-    const failed = await revokeToken(postForm, inputs.loginUrl, token.access_token, timeoutMs)
-    if (failed && inputs.revokeToken) keepForRevocation(inputs, token.access_token)
+    const failed = await revokeToken(step.edge.post, inputs.loginUrl, token.access_token, timeoutMs)
+    if (failed && inputs.revokeToken) keepForRevocation(step, inputs, token.access_token)
     throw new ActionError(
       `Logged in to org ${orgId || '(unknown: no identity URL in the answer)'} at ${token.instance_url}, which is not in ` +
         `'allowed-org-ids' (${inputs.allowedOrgIds.join(', ')}). ` +
@@ -69,33 +76,51 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
     core.exportVariable(EXPORTED.instanceUrl, token.instance_url)
     core.saveState(STATE.exported, 'true')
   }
-  if (inputs.revokeToken) keepForRevocation(inputs, token.access_token)
+  if (inputs.revokeToken) keepForRevocation(step, inputs, token.access_token)
   const facts = { ...about, userId, orgId, instanceUrl: token.instance_url, loginUrl: inputs.loginUrl }
-  if (inputs.jobSummary && process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(facts)).write()
-  log.info(authenticatedLine(facts))
+  if (inputs.jobSummary && step.edge.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(facts)).write()
+  step.log.info(authenticatedLine(facts))
 }
 
 /** The main step: inputs, then the chosen flow, then the shared tail; masking always comes first. */
-export async function login(): Promise<void> {
+async function login(step: MainStep): Promise<void> {
+  const { core, env } = step.edge
   const inputs = readInputs(name => core.getInput(name))
   // The one place that maps a flow to its login: its spec, by the name the inputs chose.
   const flow = FLOWS[inputs.flow] as FlowSpec<Inputs>
-  const step = { workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(), env: process.env }
-  await finish(inputs, await flow.login(inputs, step, io))
+  const where = { workspace: env.GITHUB_WORKSPACE ?? process.cwd(), env }
+  await finish(step, inputs, await flow.login(inputs, where, flowIo(step)))
 }
 
-/** Entry point for both steps: every failure becomes one error line, without a stack trace. */
-export async function run(): Promise<void> {
-  const isPost = core.getState(STATE.isPost) === 'true'
+/**
+ * Both steps against a given edge (tests pass fakes): every failure becomes one error line, without a stack
+ * trace, redacted of every secret the step masked.
+ */
+export async function runStep(edge: StepEdge): Promise<void> {
+  const secrets = redactor()
+  const step: MainStep = { edge, secrets, log: safeLogger(edge.core, secrets.redact) }
+  const isPost = edge.core.getState(STATE.isPost) === 'true'
   try {
     if (isPost) {
-      await cleanup()
+      await cleanup(edge)
     } else {
-      core.saveState(STATE.isPost, 'true')
-      await login()
+      edge.core.saveState(STATE.isPost, 'true')
+      await login(step)
     }
   } catch (err) {
     const message = err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`
-    core.setFailed(neutralize(secrets.redact(message)))
+    edge.core.setFailed(neutralize(secrets.redact(message)))
   }
+}
+
+/** Entry point for both steps, against the runner (`@actions/core`), the network and this process. */
+export async function run(): Promise<void> {
+  await runStep({
+    core,
+    post: postForm,
+    get: getUrl,
+    env: process.env,
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    random: Math.random
+  })
 }

@@ -1,20 +1,18 @@
-import * as core from '@actions/core'
-import { postForm } from './http.js'
+import type { StepEdge } from './io.js'
 import { readInputs } from './inputs.js'
 import { revokeToken } from './revoke.js'
 import { EXPORTED, STATE } from './state.js'
 import { redactor, safeLogger } from './text.js'
 
-/** The token, once read back, is redacted from what this step logs too (a server may quote part of it). */
-const secrets = redactor()
-const log = safeLogger(core, secrets.redact)
-
 /**
  * The post step, at the end of the job: clears exported variables and, when the main step left a token
  * to revoke, revokes it where it logged in. Nothing to do is not an error, and a failed revocation is only
- * a warning: the job's real work is done by now.
+ * a warning: the job's real work is done by now. `core` and `post` come from `main.ts` (fakes in tests).
  */
-export async function cleanup(): Promise<void> {
+export async function cleanup({ core, post }: Pick<StepEdge, 'core' | 'post'>): Promise<void> {
+  // The token, once read back, is redacted from what this step logs too (a server may quote part of it).
+  const secrets = redactor()
+  const log = safeLogger(core, secrets.redact)
   if (core.getState(STATE.exported) === 'true') {
     core.exportVariable(EXPORTED.token, '')
     core.exportVariable(EXPORTED.instanceUrl, '')
@@ -29,7 +27,7 @@ export async function cleanup(): Promise<void> {
   // Revoked where it came from (saved with it); only the time limit is read from the inputs again.
   const loginUrl = core.getState(STATE.loginUrl)
   const { requestTimeoutSeconds } = readInputs(name => core.getInput(name))
-  const failed = await revokeToken(postForm, loginUrl, token, requestTimeoutSeconds * 1000)
+  const failed = await revokeToken(post, loginUrl, token, requestTimeoutSeconds * 1000)
   if (failed) {
     log.warning(
       `Could not revoke the access token at ${loginUrl}/services/oauth2/revoke (${failed}); it stays valid until its session times out.`

@@ -1,0 +1,81 @@
+// The post step in-process, through the edge main.ts hands it (a recording @actions/core and network).
+import { describe, expect, it } from '@jest/globals'
+import { TransportError } from '../../src/http.js'
+import { cleanup } from '../../src/post.js'
+import { json, recordingEdge, type EdgeOptions } from './step-edge.js'
+
+const LOGIN_URL = 'https://acme--uat.sandbox.my.salesforce.com'
+const REVOKE_URL = `${LOGIN_URL}/services/oauth2/revoke`
+// A made-up token in the shape Salesforce uses.
+const TOKEN = `00D5g000004ABCD!AR8AQO.fake.access.token.${'y'.repeat(40)}`
+/** The inputs of the main step, which the post step reads again (only the time limit matters to it). */
+const INPUTS = { 'client-id': '3MVG9placeholderConsumerKey', 'client-secret': 'not-used-by-the-post-step', 'login-url': LOGIN_URL }
+const NOTHING = 'debug No token to revoke: revoke-token is off, or the login step did not get one.'
+
+async function post(state: Record<string, string>, options: EdgeOptions = {}) {
+  const r = recordingEdge({ inputs: INPUTS, state, ...options })
+  await cleanup(r.edge)
+  return r
+}
+
+describe('the post step', () => {
+  it('has nothing to do without a token, and that is not an error', async () => {
+    const r = await post({ isPost: 'true' })
+    expect(r.events).toEqual([NOTHING])
+  })
+
+  it('clears the variables export-env set, even with no token to revoke', async () => {
+    const r = await post({ isPost: 'true', exported: 'true' })
+    expect(r.events).toEqual(['export SF_ACCESS_TOKEN=', 'export SF_ORG_INSTANCE_URL=', NOTHING])
+  })
+
+  it('masks the saved token, then revokes it at the saved login URL with the time limit of the inputs', async () => {
+    const r = await post(
+      { isPost: 'true', exported: 'true', token: TOKEN, loginUrl: LOGIN_URL },
+      { inputs: { ...INPUTS, 'request-timeout-seconds': '9' } }
+    )
+    expect(r.events).toEqual([
+      'export SF_ACCESS_TOKEN=',
+      'export SF_ORG_INSTANCE_URL=',
+      `mask ${TOKEN}`,
+      `post ${REVOKE_URL} ${new URLSearchParams({ token: TOKEN })}`,
+      `info Revoked the access token at ${REVOKE_URL}.`
+    ])
+    expect(r.posts).toEqual([{ url: REVOKE_URL, form: { token: TOKEN }, timeoutMs: 9_000 }])
+  })
+
+  it('revokes where the token came from, whatever login-url says by now', async () => {
+    const r = await post(
+      { isPost: 'true', token: TOKEN, loginUrl: LOGIN_URL },
+      { inputs: { ...INPUTS, 'login-url': 'https://other.my.salesforce.com' } }
+    )
+    expect(r.posts.map(p => [p.url, p.timeoutMs])).toEqual([[REVOKE_URL, 30_000]])
+  })
+
+  it('only warns when Salesforce refuses, quoting its words without the token', async () => {
+    const r = await post(
+      { isPost: 'true', token: TOKEN, loginUrl: LOGIN_URL },
+      { answer: () => json(400, { error: 'unsupported_token_type', error_description: `this token ${TOKEN} is not supported` }) }
+    )
+    expect(r.failures).toEqual([])
+    expect(r.logs()).toEqual([
+      `warning Could not revoke the access token at ${REVOKE_URL} (HTTP 400 unsupported_token_type: this token *** is not ` +
+        'supported); it stays valid until its session times out.'
+    ])
+  })
+
+  it('only warns when the revoke endpoint cannot be reached', async () => {
+    const r = await post(
+      { isPost: 'true', token: TOKEN, loginUrl: LOGIN_URL },
+      {
+        answer: () => {
+          throw new TransportError('ETIMEDOUT', 'timed out after 30 s')
+        }
+      }
+    )
+    expect(r.failures).toEqual([])
+    expect(r.logs()).toEqual([
+      `warning Could not revoke the access token at ${REVOKE_URL} (timed out after 30 s); it stays valid until its session times out.`
+    ])
+  })
+})
