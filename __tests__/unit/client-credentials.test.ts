@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { AttemptError } from '../../src/attempt.js'
 import { clientCredentials } from '../../src/flows/client-credentials/index.js'
 import { TransportError } from '../../src/http.js'
+import type { Login } from '../../src/flows/flow.js'
 import { json, recordingIo, type EdgeOptions } from './step-edge.js'
 
 const LOGIN_URL = 'https://acme.my.salesforce.com'
@@ -43,7 +44,7 @@ describe('the client credentials login', () => {
     expect(r.result).toEqual({
       token: ANSWER,
       actsAs: "the app's Run-As user (client credentials flow)"
-    })
+    } satisfies Login)
   })
 
   it('gives each attempt the time limit of the inputs', async () => {

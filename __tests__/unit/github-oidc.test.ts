@@ -5,6 +5,7 @@ import type { FlowIo } from '../../src/io.js'
 import { describeClaims, trustClaims } from '../../src/flows/github-oidc/claims.js'
 import { debugsHttp, idTokenSource, idTokenUrl, interpretIdTokenResponse } from '../../src/flows/github-oidc/id-token.js'
 import { githubOidc, type GithubOidcInputs } from '../../src/flows/github-oidc/index.js'
+import { ADVICE } from '../../src/flows/github-oidc/refusals.js'
 import type { HttpResponse } from '../../src/http.js'
 import { AttemptError } from '../../src/attempt.js'
 import { thrown } from './fixtures.js'
@@ -407,5 +408,12 @@ describe('githubOidcLogin: one time limit for the whole attempt', () => {
       "The attempt spent its whole time limit (request-timeout-seconds: 1) getting GitHub's ID token."
     )
     expect(limits).toEqual([])
+  })
+})
+
+describe('the keyless flow in the registry', () => {
+  it('carries its own refusals, read against its own audience input', () => {
+    expect(githubOidc.advice).toBe(ADVICE)
+    expect(ADVICE.audienceInput).toBe('oidc-audience')
   })
 })

@@ -2,21 +2,11 @@
 // nothing reaching back up from the shared layer into the flows, no flow reaching into another, and only the
 // entry module touching @actions/core (post.ts gets the runner from it as a parameter).
 import { describe, expect, it } from '@jest/globals'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join, posix, relative } from 'node:path'
+import { sources, specifiers } from './sources.js'
 
 const SRC = join(process.cwd(), 'src')
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap(e =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []
-  )
-}
-
-/** Every module specifier a file imports or re-exports from, type-only ones included. */
-export function specifiers(text: string): string[] {
-  return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)].map(m => m[1] ?? m[2])
-}
 
 /** The graph of src/: each module (a path relative to src/) to the modules of src/ it imports. */
 function graph(): Map<string, string[]> {

@@ -8,6 +8,7 @@ import { AttemptError } from '../../src/attempt.js'
 import { ActionError } from '../../src/errors.js'
 import { jwtBearer } from '../../src/flows/jwt-bearer/index.js'
 import { encryptedPkcs8, rsaKey } from './fixtures.js'
+import type { Login } from '../../src/flows/flow.js'
 import { json, recordingIo, type EdgeOptions } from './step-edge.js'
 
 const LOGIN_URL = 'https://acme.my.salesforce.com'
@@ -82,7 +83,7 @@ describe('the JWT bearer login', () => {
 
   it('returns the token with the user and audience it asked for, and no certificate date without a certificate', async () => {
     const r = await login()
-    expect(r.result).toEqual({ token: ANSWER, username: USERNAME, audience: AUDIENCE, certificateExpiresAt: undefined })
+    expect(r.result).toEqual({ token: ANSWER, username: USERNAME, audience: AUDIENCE, certificateExpiresAt: undefined } satisfies Login)
   })
 
   it('signs a fresh assertion for each attempt of a transient failure, and says once where it asks', async () => {

@@ -249,6 +249,15 @@ describe('the main step: one error line', () => {
     expect(r.events).toEqual(['debug No token to revoke: revoke-token is off, or the login step did not get one.'])
   })
 
+  it('hands the post step what it needs: the post step clears the export and revokes the token where it came from', async () => {
+    const first = await main({ ...CC, 'export-env': 'true', 'revoke-token': 'true' })
+    const then = await main({ ...CC, 'export-env': 'true', 'revoke-token': 'true' }, { state: first.state })
+    expect(then.failures).toEqual([])
+    expect(then.exported).toEqual({ SF_ACCESS_TOKEN: '', SF_ORG_INSTANCE_URL: '' })
+    expect(then.posts).toEqual([{ url: REVOKE_URL, form: { token: TOKEN }, timeoutMs: 30_000 }])
+    expect(then.logs()).toEqual([`info Revoked the access token at ${REVOKE_URL}.`])
+  })
+
   it('fails the post step with one line too', async () => {
     const r = await main({}, { state: { isPost: 'true', token: TOKEN, loginUrl: LOGIN_URL } })
     expect(r.failures).toHaveLength(1)

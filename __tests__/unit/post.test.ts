@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { TransportError } from '../../src/http.js'
 import { cleanup } from '../../src/post.js'
+import { STATE } from '../../src/state.js'
 import { json, recordingEdge, type EdgeOptions } from './step-edge.js'
 
 const LOGIN_URL = 'https://acme--uat.sandbox.my.salesforce.com'
@@ -10,6 +11,8 @@ const REVOKE_URL = `${LOGIN_URL}/services/oauth2/revoke`
 const TOKEN = `00D5g000004ABCD!AR8AQO.fake.access.token.${'y'.repeat(40)}`
 /** The inputs of the main step, which the post step reads again (only the time limit matters to it). */
 const INPUTS = { 'client-id': '3MVG9placeholderConsumerKey', 'client-secret': 'not-used-by-the-post-step', 'login-url': LOGIN_URL }
+/** What the main step saved when it left a token to revoke. */
+const SAVED = { [STATE.isPost]: 'true', [STATE.token]: TOKEN, [STATE.loginUrl]: LOGIN_URL }
 const NOTHING = 'debug No token to revoke: revoke-token is off, or the login step did not get one.'
 
 async function post(state: Record<string, string>, options: EdgeOptions = {}) {
@@ -20,18 +23,18 @@ async function post(state: Record<string, string>, options: EdgeOptions = {}) {
 
 describe('the post step', () => {
   it('has nothing to do without a token, and that is not an error', async () => {
-    const r = await post({ isPost: 'true' })
+    const r = await post({ [STATE.isPost]: 'true' })
     expect(r.events).toEqual([NOTHING])
   })
 
   it('clears the variables export-env set, even with no token to revoke', async () => {
-    const r = await post({ isPost: 'true', exported: 'true' })
+    const r = await post({ [STATE.isPost]: 'true', [STATE.exported]: 'true' })
     expect(r.events).toEqual(['export SF_ACCESS_TOKEN=', 'export SF_ORG_INSTANCE_URL=', NOTHING])
   })
 
   it('masks the saved token, then revokes it at the saved login URL with the time limit of the inputs', async () => {
     const r = await post(
-      { isPost: 'true', exported: 'true', token: TOKEN, loginUrl: LOGIN_URL },
+      { [STATE.isPost]: 'true', [STATE.exported]: 'true', [STATE.token]: TOKEN, [STATE.loginUrl]: LOGIN_URL },
       { inputs: { ...INPUTS, 'request-timeout-seconds': '9' } }
     )
     expect(r.events).toEqual([
@@ -45,18 +48,14 @@ describe('the post step', () => {
   })
 
   it('revokes where the token came from, whatever login-url says by now', async () => {
-    const r = await post(
-      { isPost: 'true', token: TOKEN, loginUrl: LOGIN_URL },
-      { inputs: { ...INPUTS, 'login-url': 'https://other.my.salesforce.com' } }
-    )
+    const r = await post(SAVED, { inputs: { ...INPUTS, 'login-url': 'https://other.my.salesforce.com' } })
     expect(r.posts.map(p => [p.url, p.timeoutMs])).toEqual([[REVOKE_URL, 30_000]])
   })
 
   it('only warns when Salesforce refuses, quoting its words without the token', async () => {
-    const r = await post(
-      { isPost: 'true', token: TOKEN, loginUrl: LOGIN_URL },
-      { answer: () => json(400, { error: 'unsupported_token_type', error_description: `this token ${TOKEN} is not supported` }) }
-    )
+    const r = await post(SAVED, {
+      answer: () => json(400, { error: 'unsupported_token_type', error_description: `this token ${TOKEN} is not supported` })
+    })
     expect(r.failures).toEqual([])
     expect(r.logs()).toEqual([
       `warning Could not revoke the access token at ${REVOKE_URL} (HTTP 400 unsupported_token_type: this token *** is not ` +
@@ -65,14 +64,11 @@ describe('the post step', () => {
   })
 
   it('only warns when the revoke endpoint cannot be reached', async () => {
-    const r = await post(
-      { isPost: 'true', token: TOKEN, loginUrl: LOGIN_URL },
-      {
-        answer: () => {
-          throw new TransportError('ETIMEDOUT', 'timed out after 30 s')
-        }
+    const r = await post(SAVED, {
+      answer: () => {
+        throw new TransportError('ETIMEDOUT', 'timed out after 30 s')
       }
-    )
+    })
     expect(r.failures).toEqual([])
     expect(r.logs()).toEqual([
       `warning Could not revoke the access token at ${REVOKE_URL} (timed out after 30 s); it stays valid until its session times out.`

@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { AttemptError } from '../../src/attempt.js'
 import { ROTATION_WARNING, sfdxUrl } from '../../src/flows/sfdx-url/index.js'
+import type { Login } from '../../src/flows/flow.js'
 import { json, recordingIo, type EdgeOptions } from './step-edge.js'
 
 const HOST = 'acme--uat.sandbox.my.salesforce.com'
@@ -44,7 +45,7 @@ describe('the SFDX auth URL login', () => {
       `mask ${ANSWER.access_token}`
     ])
     expect(r.posts).toEqual([{ url: TOKEN_URL, form, timeoutMs: 30_000 }])
-    expect(r.result).toEqual({ token: ANSWER, actsAs: 'the user the SFDX auth URL was issued to' })
+    expect(r.result).toEqual({ token: ANSWER, actsAs: 'the user the SFDX auth URL was issued to' } satisfies Login)
   })
 
   it('sends no client secret for an app without one (the Salesforce CLI)', async () => {
@@ -56,7 +57,10 @@ describe('the SFDX auth URL login', () => {
   it('warns when Salesforce rotated the refresh token, which it masks before the warning and never returns as output', async () => {
     const r = await login({ answer: () => json(200, { ...ANSWER, refresh_token: ROTATED }) })
     expect(r.events.slice(-3)).toEqual([`mask ${ANSWER.access_token}`, `mask ${ROTATED}`, `warning ${ROTATION_WARNING}`])
-    expect(r.result).toEqual({ token: { ...ANSWER, refreshToken: ROTATED }, actsAs: 'the user the SFDX auth URL was issued to' })
+    expect(r.result).toEqual({
+      token: { ...ANSWER, refreshToken: ROTATED },
+      actsAs: 'the user the SFDX auth URL was issued to'
+    } satisfies Login)
   })
 
   it.each([
