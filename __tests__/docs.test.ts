@@ -129,6 +129,18 @@ describe('action.yml is Marketplace-ready', () => {
     expect(ACTION.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' })
   })
 
+  it('goes by one name that fits every flow: action.yml, the README title, package.json, its lock and the user agent', () => {
+    const name = JSON.parse(read('package.json')).name as string
+    const lock = JSON.parse(read('package-lock.json'))
+    expect([lock.name, lock.packages[''].name]).toEqual([name, name])
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('.ts'))
+    const agents = sources.flatMap(f => [...read(`src/${f}`).matchAll(/USER_AGENT = '([^']+)'/g)].map(m => m[1]))
+    expect(agents).toEqual([name])
+    expect(name).toBe((ACTION.name as string).toLowerCase().replace(/ /g, '-'))
+    expect(readme.split('\n')[0]).toBe(`# ${ACTION.name}`)
+    expect(ACTION.name).not.toMatch(/JWT|OIDC|keyless/i)
+  })
+
   it('gives login-url no default, so the action can tell it was not set', () => {
     expect(ACTION.inputs['login-url'].default).toBeUndefined()
     expect(ACTION.inputs.audience.default).toBeUndefined()
@@ -252,7 +264,10 @@ describe('every workflow shown is valid YAML', () => {
     const offered = (flow: string): boolean => ACTION.inputs['auth-flow'].description.includes(flow)
     let checked = 0
     for (const [name, text] of [...blocks, ...examples]) {
-      const uses = [...text.matchAll(/uses: your-org\/salesforce-jwt-auth-action@\S+\n(?:.*\n)*?\s+with:\n((?:\s{4,}[a-z-]+:.*\n?)+)/g)]
+      // docs/keyless.md (another branch's page) may still use the old repository name until it is merged.
+      const uses = [
+        ...text.matchAll(/uses: your-org\/salesforce-(?:oauth-login|jwt-auth-action)@\S+\n(?:.*\n)*?\s+with:\n((?:\s{4,}[a-z-]+:.*\n?)+)/g)
+      ]
       for (const m of uses) {
         const flow = /auth-flow: (\S+)/.exec(m[1])?.[1]
         if (flow !== undefined && !offered(flow)) continue
