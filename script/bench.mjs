@@ -14,7 +14,8 @@ import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
 import { startFakeOrg } from '../__tests__/support/fake-org.mjs'
 import { PRODUCTION_AUDIENCE } from '../__tests__/support/fake-salesforce.mjs'
 import { ENTRY, ROOT, runStep } from '../__tests__/support/runner.mjs'
-import { run, sfEnv } from '../__tests__/support/sf-cli.mjs'
+import { SF_CLI_NODE_FLOOR, SF_CLI_VERSION, run, sfEnv } from '../__tests__/support/sf-cli.mjs'
+import { cliStartProblem } from './sf-cli-check.mjs'
 
 const TARGET_RATIO = 1.3
 /** The flows whose floor is a single POST: the action adds only its start-up over the same request. */
@@ -186,19 +187,13 @@ async function main() {
     homes.push(versionEnv.HOME)
     const probe = await run(sfCli, ['--version'], { env: versionEnv }).catch(err => ({ stdout: '', stderr: String(err?.message ?? err) }))
     const version = /@salesforce\/cli\/(\S+)/.exec(probe.stdout)?.[1]
-    if (!version) {
+    // `sf --version` starts even where the CLI cannot log in (it loads no plugin): probe a command that does.
+    const problem = version ? await cliStartProblem(sfCli, versionEnv) : `no version printed: ${probe.stderr.trim().slice(0, 160)}`
+    if (problem) {
       rmSync(versionEnv.HOME, { recursive: true, force: true })
       await org.close()
-      const why =
-        (probe.stderr ?? '')
-          .split('\n')
-          .find(l => /Error|error/.test(l))
-          ?.trim()
-          .slice(0, 160) ?? 'no version printed'
-      console.error(
-        `--sf-cli: '${sfCli}' did not start on Node ${process.version} (${why}). The Salesforce CLI 2.135 needs Node 22 or newer: ` +
-          'run the benchmark with Node 22 or newer.'
-      )
+      const floor = problem.includes('needs Node') ? '' : ` The pinned CLI ${SF_CLI_VERSION} needs Node ${SF_CLI_NODE_FLOOR} or newer.`
+      console.error(`--sf-cli: ${problem}${floor}`)
       return 1
     }
     const args = ['org', 'login', 'jwt', '--client-id', org.clientId, '--jwt-key-file', org.keyFile, '--username', org.username]
