@@ -14,8 +14,11 @@ import { ACTION, ROOT } from './support/runner.mjs'
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
 
-/** The Salesforce CLI version `npm run test:cli` installs and proves, read from where that script takes it. */
-const SF_CLI_VERSION = /export const SF_CLI_VERSION = '([^']+)'/.exec(read('__tests__/support/sf-cli.mjs'))![1]
+/** The Salesforce CLI version `npm run test:cli` installs and proves, and the Node it needs, from where that script takes them. */
+const { SF_CLI_NODE_FLOOR, SF_CLI_VERSION } = (await import('./support/sf-cli.mjs')) as {
+  SF_CLI_NODE_FLOOR: string
+  SF_CLI_VERSION: string
+}
 
 /** Our own Markdown: the README, every page under docs/, and the Salesforce project's README. */
 const MARKDOWN = [
@@ -190,14 +193,25 @@ describe('the README is a front door', () => {
     ])
   })
 
-  it('puts "try it with no org" before the quick start', () => {
-    expect(readme.indexOf('\n## Try it with no org\n')).toBeGreaterThan(0)
-    expect(readme.indexOf('\n## Try it with no org\n')).toBeLessThan(readme.indexOf('\n## Quick start\n'))
+  it('holds in its first 40 lines what it does, which flow to pick (with each auth-flow value), and a complete workflow', () => {
+    const first = readme.split('\n').slice(0, 40).join('\n')
+    expect(first).toMatch(/^# .+\n\nOne GitHub Actions step that logs the job in to a Salesforce org/)
+    const table = first.split('\n## Which flow should I use?\n')[1].split('\n## ')[0]
+    const rows = table.split('\n').filter(l => l.startsWith('| ['))
+    expect(rows.map(r => /`([a-z-]+)`/.exec(r)?.[1])).toEqual(['github-oidc', 'jwt-bearer', 'client-credentials', 'sfdx-url'])
+    expect(rows.map(r => /`([a-z-]+)`/.exec(r)![1]).every(flow => ACTION.inputs['auth-flow'].description.includes(flow))).toBe(true)
+    const quick = first.split('\n## Quick start\n')[1]
+    const workflow = parse(yamlBlocks(`${quick}\n`)[0]) // the block must close within the 40 lines
+    expect(workflow.on).toBeDefined()
+    expect(workflow.permissions['id-token']).toBe('write')
+    const steps = Object.values(workflow.jobs as Record<string, { steps: Record<string, unknown>[] }>)[0].steps
+    const login = steps.find(step => String(step.uses).startsWith(`your-org/${JSON.parse(read('package.json')).name}@`))!
+    expect((login.with as Record<string, string>)['auth-flow']).toBe('github-oidc')
+    expect(steps.indexOf(login)).toBeLessThan(steps.length - 1) // and a step that uses the token
   })
 
-  it('asks for id-token: write in the keyless quick start', () => {
-    const keyless = readme.split('\n### Keyless (GitHub OIDC)\n')[1].split('\n### ')[0]
-    expect(parse(yamlBlocks(keyless)[0]).permissions['id-token']).toBe('write')
+  it('puts "try it with no org" after the quick start', () => {
+    expect(readme.indexOf('\n## Try it with no org\n')).toBeGreaterThan(readme.indexOf('\n## Quick start\n'))
   })
 
   it('lists every output', () => {
@@ -340,12 +354,30 @@ describe('what the docs claim about the code holds', () => {
     for (const w of words) expect(`${w}: ${documented.includes(w)}`).toBe(`${w}: true`)
   })
 
-  it('pins every Salesforce CLI install to the version npm run test:cli proves', () => {
-    const installs = [...blocks, ...examples, ...MARKDOWN.map(p => [p, page(p)])].flatMap(([name, text]) =>
-      [...text.matchAll(/npm (?:install|i) (?:--global|-g) @salesforce\/cli(@\S+)?/g)].map(m => `${name}: ${m[1] ?? '(unpinned)'}`)
+  it('pins every Salesforce CLI install to the version npm run test:cli proves (docs, examples, workflows, scripts)', () => {
+    const workflows = readdirSync(join(ROOT, '.github/workflows')).map(f => [`.github/workflows/${f}`, read(`.github/workflows/${f}`)])
+    const scripts = readdirSync(join(ROOT, 'script')).map(f => [`script/${f}`, read(`script/${f}`)])
+    const installs = [...blocks, ...examples, ...workflows, ...scripts, ...MARKDOWN.map(p => [p, page(p)])].flatMap(([name, text]) =>
+      [...text.matchAll(/npm (?:install|i) (?:--global|-g) "?@salesforce\/cli(@[^\s"`]+)?/g)].map(m => {
+        // A workflow may name the version once, in its env: SF_CLI_VERSION.
+        const pin = m[1] === '@${SF_CLI_VERSION}' ? `@${/^\s+SF_CLI_VERSION: (\S+)$/m.exec(text)?.[1]}` : m[1]
+        return `${name}: ${pin ?? '(unpinned)'}`
+      })
     )
-    expect(installs.length).toBeGreaterThan(3)
+    expect(installs.length).toBeGreaterThan(8)
     expect(installs.filter(i => !i.endsWith(`: @${SF_CLI_VERSION}`))).toEqual([])
+  })
+
+  it('gives the Node floor of the pinned CLI as sf-cli.mjs pins it, wherever a page or example names it', () => {
+    const floor = SF_CLI_NODE_FLOOR.replace(/\.0$/, '')
+    expect(page('docs/cli.md').replace(/\s+/g, ' ')).toContain(
+      `Salesforce CLI ${SF_CLI_VERSION} needs **Node ${SF_CLI_NODE_FLOOR} or newer**`
+    )
+    const named = [...examples, ...MARKDOWN.map(p => [p, page(p)])].flatMap(([name, text]) =>
+      [...text.matchAll(/Salesforce CLI (\S+) needs Node ([\d.]+)/g)].map(m => `${name}: ${m[1]} ${m[2]}`)
+    )
+    expect(named.length).toBeGreaterThan(5)
+    expect(named.filter(n => !n.endsWith(`: ${SF_CLI_VERSION} ${floor}`))).toEqual([])
   })
 
   it('names the Salesforce CLI version that npm run test:cli proves', () => {
@@ -389,11 +421,12 @@ describe('the example workflows are safe to copy', () => {
   })
 
   it.each([...examples, ...blocks].filter(([, text]) => text.includes('npm install --global @salesforce/cli')))(
-    '%s sets up Node 22 or newer before installing the Salesforce CLI',
+    "%s sets up a Node at or above the pinned CLI's floor before installing it",
     (_name, text) => {
       const before = text.split('npm install --global @salesforce/cli')[0]
       const version = /actions\/setup-node@v\d+[\s\S]*?node-version: (\d+)/.exec(before)
-      expect(Number(version?.[1])).toBeGreaterThanOrEqual(22)
+      // A major alone resolves to its newest release, so the floor's major is enough.
+      expect(Number(version?.[1])).toBeGreaterThanOrEqual(Number(SF_CLI_NODE_FLOOR.split('.')[0]))
     }
   )
 })
