@@ -6,6 +6,8 @@ import { gzipSync } from 'node:zlib'
 import { parse } from 'yaml'
 import { isSandboxHost } from '../src/audience.js'
 import { EXPIRY_WARNING_DAYS } from '../src/certificate.js'
+import { MAX_KEY_FILE_BYTES } from '../src/key-file.js'
+import { DEFAULT_POLICY } from '../src/retry.js'
 import { readInputs } from '../src/inputs.js'
 import { keySecrets } from '../src/key.js'
 import { isOrgAllowed, parseAllowedOrgIds } from '../src/orgs.js'
@@ -15,10 +17,9 @@ import { ACTION, ROOT } from './support/runner.mjs'
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
 
 /** The Salesforce CLI version `npm run test:cli` installs and proves, and the Node it needs, from where that script takes them. */
-const { SF_CLI_NODE_FLOOR, SF_CLI_VERSION } = (await import('./support/sf-cli.mjs')) as {
-  SF_CLI_NODE_FLOOR: string
-  SF_CLI_VERSION: string
-}
+const sfCli = read('__tests__/support/sf-cli.mjs')
+const SF_CLI_VERSION = /export const SF_CLI_VERSION = '([^']+)'/.exec(sfCli)![1]
+const SF_CLI_NODE_FLOOR = /export const SF_CLI_NODE_FLOOR = '([^']+)'/.exec(sfCli)![1]
 
 /** Our own Markdown: the README, every page under docs/, and the Salesforce project's README. */
 const MARKDOWN = [
@@ -404,6 +405,71 @@ describe('what the docs claim about the code holds', () => {
     const vm = scripts.filter(([, s]) => s.includes('--experimental-vm-modules'))
     expect(vm.map(([name]) => name)).toEqual(expect.arrayContaining(['test', 'test:quick']))
     for (const [name, s] of vm) expect(`${name}: ${s.includes('--disable-warning=ExperimentalWarning')}`).toBe(`${name}: true`)
+  })
+})
+
+describe('every number the docs give matches what the project measures or pins', () => {
+  const faq = page('docs/faq.md')
+  const flat = (text: string): string => text.replace(/\s+/g, ' ')
+  const bench = read('script/bench.mjs')
+  const constant = (name: string): number => Number(new RegExp(`const ${name} = ([\\d.]+)`).exec(bench)![1])
+
+  it('gives the benchmark targets bench.mjs checks, and the same ratios in the README as in the FAQ tables', () => {
+    const table = faq.split('| action ÷ floor | target |')[1].split('\n\n')[0]
+    const rows = [...table.matchAll(/^\| ([^|]+?) +\| [\d.]+ ms +\| [\d.]+ ms +\| ([\d.]+) +\| ([\d.]+) +\|$/gm)]
+    expect(rows.map(r => r[1])).toEqual(['JWT bearer', 'keyless', 'client credentials', 'SFDX auth URL'])
+    expect(rows.map(r => Number(r[3]))).toEqual([1, 1, 2, 2].map(n => constant(n === 1 ? 'TARGET_RATIO' : 'SINGLE_REQUEST_TARGET')))
+    const quiet = rows.map(r => Number(r[2]))
+    const loaded = [
+      ...flat(faq).matchAll(
+        /action ÷ floor ([\d.]+) \(JWT bearer\), ([\d.]+) \(keyless\), ([\d.]+) \(client credentials\), ([\d.]+) \(SFDX auth URL\)/g
+      )
+    ]
+    expect(loaded).toHaveLength(1)
+    const heavy = loaded[0].slice(1).map(Number)
+    const range = (xs: number[]): string => `${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)}`
+    expect(flat(readme)).toContain(`action ÷ floor (medians) ${range(quiet)} for the four flows`)
+    expect(flat(readme)).toContain(`${range(heavy)} under heavy load`)
+  })
+
+  it('gives the retry waits, the key file limit and the certificate warning as the code has them', () => {
+    expect(flat(faq)).toContain(
+      `at most ${DEFAULT_POLICY.maxDelayMs / 1000} s a wait; a \`Retry-After\` is honoured up to ${DEFAULT_POLICY.retryAfterCapMs / 1000} s`
+    )
+    const mib = `at most ${MAX_KEY_FILE_BYTES / 1024 / 1024} MiB`
+    for (const path of ['docs/jwt-bearer.md', 'docs/troubleshooting.md'])
+      expect(`${path}: ${flat(page(path)).includes(mib)}`).toBe(`${path}: true`)
+    expect(faq).toContain(`The action's ${EXPIRY_WARNING_DAYS}-day warning`)
+    expect(read('script/create-certificate.mjs')).toContain(`the action warns ${EXPIRY_WARNING_DAYS} days before`)
+  })
+
+  it('gives the same test durations and runner version wherever they appear', () => {
+    const durations = (text: string): string[] => [...flat(text).matchAll(/about (\d+ (?:minutes|seconds))/g)].map(m => m[1])
+    expect(durations(readme.split('\n## Contributing\n')[1])).toEqual(['9 minutes', '20 seconds'])
+    expect(durations(faq.split('\n## How do I contribute?\n')[1])).toEqual(['9 minutes', '20 seconds'])
+    const runners = [readme, faq].map(t => /needs runner ([\d.]+)|`node24` \(([\d.]+) or newer/.exec(flat(t))!.slice(1).find(Boolean))
+    expect(runners[0]).toBe(runners[1])
+    expect(ACTION.runs.using).toBe('node24')
+  })
+
+  it('names no Salesforce CLI version but the pin, the release that hid secrets, and dated measurements', () => {
+    const texts = [
+      ...MARKDOWN.map(p => [p, page(p)]),
+      ...examples,
+      ...readdirSync(join(ROOT, 'script')).map(f => [`script/${f}`, read(`script/${f}`)])
+    ]
+    const stray = texts.flatMap(([name, text]) =>
+      text
+        .split('\n')
+        .flatMap(line => [...line.matchAll(/\b2\.1\d\d\.\d+\b/g)].map(m => ({ name, line, version: m[0] })))
+        .filter(({ version, line }) => {
+          if (version === SF_CLI_VERSION || version === '2.136.8') return false // the pin; the release of forcedotcom/cli #3560
+          // An older version only where the page says it was measured or read then.
+          return !/earlier|sf org login jwt|flags as|Node 20 with `undici`/.test(line)
+        })
+        .map(({ name, version }) => `${name}: ${version}`)
+    )
+    expect(stray).toEqual([])
   })
 })
 
