@@ -3,7 +3,7 @@
 // jsforce, whose undici is what refuses an old Node. Used by `npm run test:cli` and `npm run bench -- --sf-cli`.
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { run } from '../__tests__/support/sf-cli.mjs'
+import { run } from '../fakes/sf-cli.mjs'
 
 /** `[major, minor, patch]` of a version such as `v20.20.2` or `22.19.0`. */
 const parts = version =>

@@ -1,4 +1,4 @@
-// `private-key-file` as a Windows runner writes it. src/key-file.ts resolves the path with node:path, which is
+// `private-key-file` as a Windows runner writes it. src/flows/jwt-bearer/key-file.ts resolves the path with node:path, which is
 // win32 on Windows; here node:path is swapped for its win32 flavour, so the same code resolves Windows paths on
 // Linux too. What the file system then opens is the resolved string, which on Linux is a relative file name
 // with backslashes and a drive colon: the test makes exactly that file in a temporary folder, so a wrong
@@ -12,7 +12,7 @@ const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n'
 const onWindows = process.platform === 'win32'
 
 jest.unstable_mockModule('node:path', () => ({ ...path.win32, default: path.win32 }))
-const { readKeyFile } = await import('../../src/key-file.js')
+const { readKeyFile } = await import('../../src/flows/jwt-bearer/key-file.js')
 
 const WORKSPACE = 'C:\\a\\work\\repo'
 const FILE = 'C:\\a\\work\\repo\\keys\\server.key'
