@@ -24,7 +24,7 @@ const TARGET_BUNDLE_KIB = 700
 const MEMORY_RUNS = 3
 const FLOOR = join(ROOT, 'script', 'bench-floor.mjs')
 
-const USAGE = `Usage: npm run bench [-- --runs N] [-- --check] [-- --sf-cli PATH]
+const USAGE = `Usage: npm run bench -- [--runs N] [--check] [--sf-cli PATH]
 
 Times N whole-process logins (default 20) of ${relative(ROOT, ENTRY)} against a Salesforce-compatible server
 on loopback (https), alternated with floor clients made of Node built-ins and with bare Node start-up;

@@ -11,7 +11,7 @@ import { BELOW_SF_CLI_FLOOR, SF_CLI_NODE_FLOOR, SF_CLI_VERSION, installSfCli, ru
 import { scriptOptions } from './options.mjs'
 import { cliStartProblem, engineFloor } from './sf-cli-check.mjs'
 
-const USAGE = `Usage: npm run test:cli [-- --sf PATH] [-- --json FILE]
+const USAGE = `Usage: npm run test:cli -- [--sf PATH] [--json FILE]
 
 Installs @salesforce/cli@${SF_CLI_VERSION} into a temporary folder, logs in with the bundled action, and runs
 the README's Salesforce CLI commands against a Salesforce-compatible org on loopback. The CLI needs Node
