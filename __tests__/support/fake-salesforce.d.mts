@@ -23,6 +23,8 @@ export interface FakeUser {
   ipRestricted: boolean
   /** Permission sets the user holds (by API name); the keyless handler needs GitHub_Actions_Keyless_Login. */
   permissionSets?: string[]
+  /** Permission set groups held, each with the permission sets it contains. */
+  permissionSetGroups?: { name: string; permissionSets: string[] }[]
 }
 export type Fault =
   | { status: number; body?: unknown; headers?: Record<string, string> }

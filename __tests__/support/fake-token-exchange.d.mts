@@ -12,7 +12,7 @@ export function validateIncomingToken(
     keyCache?: Map<string, unknown[]>
     keyFetches?: string[]
     /** Used tokens (issuer and jti), when the org has a replay cache partition. */
-    replay?: Set<string>
+    replay?: Pick<Set<string>, 'has' | 'add'>
   },
   token: string,
   users: Map<string, FakeUser>,
