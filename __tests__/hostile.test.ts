@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assertNoLeaks, rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
-import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from './support/keys.mjs'
-import { defaultClaims, GITHUB_ISSUER } from './support/fake-github-oidc.mjs'
-import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
-import { ROOT } from './support/runner.mjs'
+import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from '../fakes/keys.mjs'
+import { defaultClaims, GITHUB_ISSUER } from '../fakes/fake-github-oidc.mjs'
+import { setUpGithubOidc, type GithubOidcFixture } from './support/github-oidc.js'
+import { ROOT } from '../fakes/runner.mjs'
 
 let f: Fixture
 beforeAll(async () => {
@@ -70,7 +70,7 @@ describe('a long refused value is named, not echoed', () => {
   })
 
   it('oidc-audience, in the keyless flow', async () => {
-    const k = await setUpKeyless()
+    const k = await setUpGithubOidc()
     try {
       const value = `${'s3cr3t'.repeat(500)}`
       const r = await k.step({ 'oidc-audience': value })
@@ -241,9 +241,9 @@ describe('private-key-file must be a regular file of a sane size, checked before
 })
 
 describe("the keyless flow: GitHub's claims are data too", () => {
-  let k: KeylessFixture
+  let k: GithubOidcFixture
   beforeAll(async () => {
-    k = await setUpKeyless()
+    k = await setUpGithubOidc()
   })
   afterAll(() => k.close())
 
@@ -280,10 +280,10 @@ describe('outside values an error quotes are bounded in length (issue 14)', () =
   })
 
   it('a huge ID token request URL that cannot be reached', async () => {
-    const k = await setUpKeyless()
+    const k = await setUpGithubOidc()
     try {
       const url = `https://${`${'h'.repeat(50)}.`.repeat(60)}example/_apis/oidc/token?api-version=2.0`
-      const loopback = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
+      const loopback = `--import=${join(ROOT, 'fakes/resolve-to-loopback.mjs')}`
       const r = await k.step({ 'max-attempts': '1' }, { env: { ACTIONS_ID_TOKEN_REQUEST_URL: url, NODE_OPTIONS: loopback } })
       expect(r.errors).toEqual([
         expect.stringMatching(/The ID token request to https:\/\/(h{50}\.)+h*… \(\d+ characters in all\) failed: ECONNREFUSED/)
@@ -309,7 +309,7 @@ describe('a host that only begins with 127. is not this machine (issue 14)', () 
   })
 
   it('an ID token request URL on http://127.0.0.1.evil.example is refused, and the request token never sent', async () => {
-    const k = await setUpKeyless()
+    const k = await setUpGithubOidc()
     try {
       const port = new URL(k.github.url).port
       const r = await k.step(
@@ -344,9 +344,9 @@ describe('a server message that quotes a secret the action holds is redacted (is
   })
 
   describe('in the keyless flow', () => {
-    let k: KeylessFixture
+    let k: GithubOidcFixture
     beforeAll(async () => {
-      k = await setUpKeyless()
+      k = await setUpGithubOidc()
     })
     afterAll(() => k.close())
 

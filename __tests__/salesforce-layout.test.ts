@@ -10,7 +10,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { promisify } from 'node:util'
-import { ROOT } from './support/runner.mjs'
+import { ROOT } from '../fakes/runner.mjs'
 import { deployArgs, ORG_SETUP, ORG_SETUP_WARNING, orgSetupArgs } from '../script/salesforce-verify.mjs'
 
 const SALESFORCE = join(ROOT, 'salesforce')

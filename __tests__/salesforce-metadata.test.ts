@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
-import { ROOT } from './support/runner.mjs'
+import { ROOT } from '../fakes/runner.mjs'
 
 const SALESFORCE = join(ROOT, 'salesforce')
 /** Auth.HttpCalloutMockUtil, which the tests use, has Apex Reference pages only from release 258.0 = API 65.0 on. */

@@ -4,8 +4,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { TrustRule } from './support/fake-salesforce.mjs'
-import { ROOT } from './support/runner.mjs'
+import type { TrustRule } from '../fakes/fake-salesforce.mjs'
+import { ROOT } from '../fakes/runner.mjs'
 import {
   DEFAULT_ISSUER,
   ISSUER_FORMS,
@@ -14,7 +14,7 @@ import {
   matchingRules,
   patternMatches,
   ruleMatches
-} from './support/trust-rules.mjs'
+} from '../fakes/trust-rules.mjs'
 
 const DEFAULT = join(ROOT, 'salesforce', 'force-app', 'main', 'default')
 const RESOURCE = 'GitHubTrustRuleCases'
@@ -93,7 +93,7 @@ describe('the shared table itself', () => {
     expect(apex).toContain("EVENT_SEPARATORS = '[ \\\\t\\\\r\\\\n,]+'")
     expect(apex).toContain("UNSUPPORTED_IN_PATTERN = '?+[]!\\\\'")
     expect(apex).toContain("SAFE_BY_DEFAULT = new Set<String>{ 'push', 'workflow_dispatch', 'schedule', 'release' }")
-    expect(readFileSync(join(ROOT, '__tests__', 'support', 'trust-rules.mjs'), 'utf8')).toContain(
+    expect(readFileSync(join(ROOT, 'fakes', 'trust-rules.mjs'), 'utf8')).toContain(
       "SAFE_BY_DEFAULT = ['push', 'workflow_dispatch', 'schedule', 'release']"
     )
   })

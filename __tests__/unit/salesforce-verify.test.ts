@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { ROOT } from '../support/runner.mjs'
+import { ROOT } from '../../fakes/runner.mjs'
 import { deployArgs, NO_SF, report, testClasses } from '../../script/salesforce-verify.mjs'
 
 describe('testClasses', () => {
