@@ -383,3 +383,26 @@ describe('a server message that quotes a secret the action holds is redacted (is
     })
   })
 })
+
+// Issue 20: secrets and deadlines hold against every input, proxy and answer. Each case below failed on the
+// bundle before the fix it proves.
+
+/** The log as a reader sees it once the runner has masked `given` (it masks a secret only exactly as given). */
+const maskedAsTheRunnerDoes = (visible: string, given: string): string => visible.split(given).join('***')
+
+describe('no input value is shown in a transformed form (issue 20)', () => {
+  it.each([
+    // An SFDX auth URL pasted into the wrong input: resolving it as a path collapsed '//' and folded '/./'.
+    ['an SFDX auth URL', 'force://PlatformCLI:Cl1entSecretPart0123456789//x:5Aep861Refresh/./TokenPart0123456789/@acme.my.salesforce.com/'],
+    // A short value is quoted as given (so the runner masks it), but never resolved, joined or cut.
+    ['a short secret-like path', 'S3cretPartOne//S3cretPartTwo/./'],
+    ['a value with a trailing slash', 'K3yMaterialThatIsSecret0123/']
+  ])('%s in private-key-file is refused, and no piece of it is printed past the runner mask', async (_, value) => {
+    const r = await refusedBeforeAnyRequest(
+      { 'private-key': '', 'private-key-file': value },
+      /^Input 'private-key-file' names .+, which could not be read \(ENOENT\)\. Give the path/
+    )
+    const log = maskedAsTheRunnerDoes(r.visible, value)
+    for (const piece of value.split(/[/:@.]+/).filter(p => p.length >= 8)) expect(log).not.toContain(piece)
+  })
+})
