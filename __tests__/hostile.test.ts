@@ -6,10 +6,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assertNoLeaks, rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
-import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from './support/keys.mjs'
+import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, testTlsIdentity } from './support/keys.mjs'
 import { defaultClaims, GITHUB_ISSUER } from './support/fake-github-oidc.mjs'
 import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
 import { ROOT } from './support/runner.mjs'
+import { PRODUCTION_AUDIENCE } from './support/fake-salesforce.mjs'
+import { setUpFlows } from './support/flows.js'
+import { startConnectProxy, type ConnectProxy } from './support/proxy.mjs'
+
+const LOOPBACK_IMPORT = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
 
 let f: Fixture
 beforeAll(async () => {
@@ -404,5 +409,102 @@ describe('no input value is shown in a transformed form (issue 20)', () => {
     )
     const log = maskedAsTheRunnerDoes(r.visible, value)
     for (const piece of value.split(/[/:@.]+/).filter(p => p.length >= 8)) expect(log).not.toContain(piece)
+  })
+})
+
+describe('the environment cannot turn a login into a leak or an unverified one (issue 20)', () => {
+  // A TLS fake org for acme.my.salesforce.com (resolved to 127.0.0.1 in the action's process), its CA trusted
+  // through NODE_EXTRA_CA_CERTS, and a CONNECT proxy that wants credentials in front of it.
+  const HOST = 'acme.my.salesforce.com'
+  const PASSWORD = 'Pr0xy-Passw0rd-for-tests'
+  let t: Fixture
+  let proxy: ConnectProxy
+  let caDir: string
+  beforeAll(async () => {
+    const tls = testTlsIdentity([HOST])
+    t = await setUp({ tls: { key: tls.key, cert: tls.cert }, audiencesByHost: { [HOST]: [PRODUCTION_AUDIENCE] } })
+    proxy = await startConnectProxy(t.server.port)
+    caDir = mkdtempSync(join(tmpdir(), 'sf-jwt-ca-'))
+    writeFileSync(join(caDir, 'ca.crt'), tls.ca)
+  })
+  afterAll(async () => {
+    await proxy.close()
+    await t.close()
+    rmSync(caDir, { recursive: true, force: true })
+  })
+
+  const proxyWithCredentials = (): string => proxy.url.replace('http://', `http://ci-user:${PASSWORD}@`)
+  /** One login at the fake org, directly (its port in the URL) or through the proxy; what it sent, and its result. */
+  async function login(env: Record<string, string>, direct = false) {
+    const [c0, q0] = [proxy.connects.length, t.server.requests.length]
+    const r = await t.step(
+      { 'login-url': direct ? `https://${HOST}:${t.server.port}` : `https://${HOST}`, 'max-attempts': '1' },
+      { env: { NODE_EXTRA_CA_CERTS: join(caDir, 'ca.crt'), NODE_OPTIONS: LOOPBACK_IMPORT, ...env } }
+    )
+    const out = `${r.stdout}\n${r.stderr}`
+    expect(out).not.toContain(PASSWORD)
+    expect(out).not.toContain(Buffer.from(`ci-user:${PASSWORD}`).toString('base64'))
+    return { r, sent: proxy.connects.length - c0 + t.server.requests.length - q0 }
+  }
+
+  it('a working proxy with credentials still logs in (the control case)', async () => {
+    const { r } = await login({ HTTPS_PROXY: proxyWithCredentials() })
+    expect(r.errors).toEqual([])
+    expect(r.code).toBe(0)
+  })
+
+  it.each(['http', 'net', 'tls', '*', 'HTTP', 'fs,net', 'tunnel', 'htt*'])(
+    "NODE_DEBUG=%s (Node's network debugging prints request headers, proxy credentials among them) is refused before any request",
+    async value => {
+      const { r, sent } = await login({ HTTPS_PROXY: proxyWithCredentials(), NODE_DEBUG: value })
+      expect(r.errors).toEqual([expect.stringMatching(/^NODE_DEBUG names Node's HTTP module or the network modules under it/)])
+      expect(sent).toBe(0)
+    }
+  )
+
+  it('NODE_DEBUG of a module that never sees a request is left alone', async () => {
+    const { r } = await login({ HTTPS_PROXY: proxyWithCredentials(), NODE_DEBUG: 'module' })
+    expect(r.code).toBe(0)
+  })
+
+  it.each([
+    ['HTTPS_PROXY', `http://ci-user:${PASSWORD}@@[bad:1`],
+    ['https_proxy', `http://ci-user:${PASSWORD}@[::1`],
+    ['HTTPS_PROXY', `socks5://ci-user:${PASSWORD}@127.0.0.1:1080`],
+    ['HTTPS_PROXY', `${PASSWORD}:8080`],
+    ['HTTP_PROXY', `http://ci-user:${PASSWORD}@@[bad:1`]
+  ])('a %s that cannot be used is refused in one line naming it, before any request', async (name, value) => {
+    const { r, sent } = await login({ [name]: value }, true)
+    expect(r.errors).toEqual([expect.stringMatching(new RegExp(`^${name} is set but is not a proxy URL`))])
+    expect(sent).toBe(0)
+  })
+
+  it('NODE_TLS_REJECT_UNAUTHORIZED=0 is refused before any request, pointing to NODE_EXTRA_CA_CERTS', async () => {
+    const { r, sent } = await login({ NODE_EXTRA_CA_CERTS: '', NODE_TLS_REJECT_UNAUTHORIZED: '0' }, true)
+    expect(r.errors).toEqual([expect.stringMatching(/^NODE_TLS_REJECT_UNAUTHORIZED=0 turns off.*NODE_EXTRA_CA_CERTS/)])
+    expect(sent).toBe(0)
+  })
+
+  it.each(['client-credentials', 'sfdx-url'])('the same refusals hold in the %s flow', async flow => {
+    const flows = await setUpFlows()
+    try {
+      const inputs: Record<string, string> =
+        flow === 'client-credentials'
+          ? { 'client-id': flows.cc.clientId, 'client-secret': flows.cc.clientSecret, 'login-url': flows.server.url }
+          : { 'sfdx-auth-url': flows.sfdxUrl() }
+      const envs: Record<string, string>[] = [
+        { NODE_DEBUG: 'http' },
+        { HTTPS_PROXY: 'http://u:p@@[bad:1' },
+        { NODE_TLS_REJECT_UNAUTHORIZED: '0' }
+      ]
+      for (const env of envs) {
+        const before = flows.server.requests.length
+        const r = await flows.step(inputs, { env })
+        expect(r.errors).toEqual([expect.stringMatching(/^(NODE_DEBUG|HTTPS_PROXY|NODE_TLS_REJECT_UNAUTHORIZED)/)])
+        expect(flows.server.requests.length).toBe(before)
+      }
+    } finally {
+      await flows.close()
+    }
   })
 })

@@ -21,18 +21,6 @@ export interface IdTokenSource {
   token: string
 }
 
-/** True when NODE_DEBUG turns on Node's HTTP debugging, read as Node reads it (comma-separated, `*` wildcards). */
-export function debugsHttp(nodeDebug: string): boolean {
-  return nodeDebug
-    .split(',')
-    .map(entry => entry.trim())
-    .filter(entry => entry !== '')
-    .some(entry => {
-      const pattern = new RegExp(`^${entry.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i')
-      return ['http', 'https', 'http2'].some(name => pattern.test(name))
-    })
-}
-
 /**
  * The runner sets ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN only for jobs with `id-token: write`; checked
  * before any request, so the one message names the permission instead of a failed request.
@@ -63,14 +51,6 @@ export function idTokenSource(env: Record<string, string | undefined>): IdTokenS
     throw new ActionError(
       'ACTIONS_ID_TOKEN_REQUEST_TOKEN holds characters no request token has, so it cannot be sent. It is set by ' +
         'the runner: do not set it in the workflow.'
-    )
-  }
-  // Node's own HTTP debugging prints request headers, the runner's request token among them, before the
-  // runner has seen this step's masks on stdout.
-  if (debugsHttp(env.NODE_DEBUG ?? '')) {
-    throw new ActionError(
-      "NODE_DEBUG names Node's HTTP module, which would print the runner's request token in the log. Remove " +
-        'NODE_DEBUG from this step; use step debug logging (ACTIONS_STEP_DEBUG) instead.'
     )
   }
   return { url, token }

@@ -2,15 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import type { IncomingHttpHeaders } from 'node:http'
 import type { TrustClaims } from '../../src/flow.js'
 import type { FlowIo } from '../../src/flow.js'
-import {
-  debugsHttp,
-  describeClaims,
-  githubOidcLogin,
-  idTokenSource,
-  idTokenUrl,
-  interpretIdTokenResponse,
-  trustClaims
-} from '../../src/github-oidc.js'
+import { describeClaims, githubOidcLogin, idTokenSource, idTokenUrl, interpretIdTokenResponse, trustClaims } from '../../src/github-oidc.js'
 import type { GithubOidcInputs } from '../../src/inputs.js'
 import type { HttpResponse } from '../../src/http.js'
 import { AttemptError } from '../../src/token.js'
@@ -323,28 +315,6 @@ describe('describeClaims', () => {
       "GitHub's OIDC token: issuer (none), repository (none), repository id (none), owner id (none), ref (none) (protected: (none)), " +
         'workflow (none), event (none), runner (none), environment (none), audience (none).'
     )
-  })
-})
-
-describe('debugsHttp: NODE_DEBUG read as Node reads it', () => {
-  it.each([
-    ['http', true],
-    ['HTTP', true],
-    ['https', true],
-    ['http2', true],
-    ['net, http', true],
-    ['*', true],
-    ['http*', true],
-    ['ht*', true],
-    ['h*p', true],
-    ['*2', true],
-    ['', false],
-    ['net,tls', false],
-    ['httpx', false],
-    ['fs,module', false],
-    ['h.tp', false]
-  ])('%j -> %s', (value, expected) => {
-    expect(debugsHttp(value)).toBe(expected)
   })
 })
 
