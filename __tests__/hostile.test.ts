@@ -412,6 +412,77 @@ describe('no input value is shown in a transformed form (issue 20)', () => {
   })
 })
 
+describe('token answers name only Salesforce hosts, and carry secrets of a real length (issue 20)', () => {
+  const goodToken = (): string => {
+    const t = `${f.server.orgId.slice(0, 15)}!ARhostile${Math.random().toString(36).slice(2)}0123456789abcdef`
+    rememberSecret(t)
+    return t
+  }
+  const answer = (fields: Record<string, unknown>): void =>
+    f.server.fault({
+      status: 200,
+      body: {
+        access_token: goodToken(),
+        instance_url: 'https://acme.my.salesforce.com',
+        id: `https://login.salesforce.com/id/${f.server.orgId}/005000000000001AAA`,
+        scope: 'api',
+        token_type: 'Bearer',
+        ...fields
+      }
+    })
+
+  it.each([
+    ['instance_url', 'https://evil.example', 'evil.example'],
+    ['instance_url', 'https://acme.my.salesforce.com.evil.example', 'acme.my.salesforce.com.evil.example'],
+    ['instance_url', 'https://salesforce.com-evil.example:8443', 'salesforce.com-evil.example'],
+    ['id', 'https://evil.example/id/00D000000000001AAA/005000000000001AAA', 'evil.example']
+  ])('an %s on %s is refused, naming the host, and nothing is output', async (field, value, host) => {
+    answer({ [field]: value })
+    const r = await f.step({ 'max-attempts': '1', 'export-env': 'true' })
+    expect(r.errors).toEqual([expect.stringContaining(`${field} on ${host}, which is neither a Salesforce host`)])
+    expect(r.outputs).toEqual({})
+    expect(r.env).toEqual({})
+  })
+
+  it.each([
+    ['a Salesforce My Domain', 'https://acme.my.salesforce.com'],
+    ['an Experience Cloud site', 'https://acme.my.site.com'],
+    ['the login host itself', () => f.server.url.replace('http:', 'https:')]
+  ])('an instance_url on %s is accepted', async (_, value) => {
+    const url = typeof value === 'function' ? value() : value
+    answer({ instance_url: url })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.errors).toEqual([])
+    expect(r.outputs.instance_url).toBe(url)
+  })
+
+  it.each([
+    ['access_token', 'x'],
+    ['access_token', 'ab12'],
+    ['access_token', '0123456789abcdef0123456789abcde'],
+    ['refresh_token', 'r']
+  ])('an %s of %j is refused by name, never masked or shown', async (field, value) => {
+    answer({ [field]: value })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.errors).toEqual([expect.stringMatching(new RegExp(`with an? ${field} of ${value.length} characters?, too short`))])
+    expect(r.masks).not.toContain(value)
+    expect(r.outputs).toEqual({})
+  })
+
+  it('a GitHub ID token of five characters is refused by name, never masked or sent', async () => {
+    const k = await setUpKeyless()
+    try {
+      k.github.fault({ status: 200, body: { count: 1, value: 'a.b.c' } })
+      const r = await k.step({ 'max-attempts': '1' })
+      expect(r.errors).toEqual([expect.stringMatching(/without an ID token in 'value' \(a value of 5 characters, too short/)])
+      expect(r.masks).not.toContain('a.b.c')
+      expect(k.server.tokenRequests()).toEqual([])
+    } finally {
+      await k.close()
+    }
+  })
+})
+
 describe('the environment cannot turn a login into a leak or an unverified one (issue 20)', () => {
   // A TLS fake org for acme.my.salesforce.com (resolved to 127.0.0.1 in the action's process), its CA trusted
   // through NODE_EXTRA_CA_CERTS, and a CONNECT proxy that wants credentials in front of it.

@@ -5,7 +5,17 @@ import { parseJsonObject, TransportError, type GetUrl, type HttpResponse } from 
 import type { GithubOidcInputs } from './inputs.js'
 import { DEFAULT_POLICY, withRetries } from './retry.js'
 import { trustRuleAdvice } from './trust-rule-record.js'
-import { AttemptError, describeBody, header, parseRetryAfter, requestToken, TRANSIENT_STATUSES, transportFailure } from './token.js'
+import {
+  AttemptError,
+  describeBody,
+  header,
+  isMaskable,
+  MIN_TOKEN_LENGTH,
+  parseRetryAfter,
+  requestToken,
+  TRANSIENT_STATUSES,
+  transportFailure
+} from './token.js'
 
 const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 
@@ -72,7 +82,8 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 export function interpretIdTokenResponse(res: HttpResponse, mask: (secret: string) => void): string {
   const json = parseJsonObject(res.body)
   const value = typeof json?.value === 'string' ? json.value : ''
-  if (value !== '') mask(value)
+  // Too short to be a token: never masked (it would hide that text all over the log), and refused below.
+  if (isMaskable(value)) mask(value)
   const said = `GitHub's token service answered HTTP ${res.status}`
   if (TRANSIENT_STATUSES.includes(res.status)) {
     const retryAfter = parseRetryAfter(header(res, 'retry-after'), Date.now())
@@ -91,6 +102,14 @@ export function interpretIdTokenResponse(res: HttpResponse, mask: (secret: strin
       `${said}: it refused to issue an ID token (${describeBody(res)}). It refuses when the job lacks the ` +
         `permission, or when the job's request token has expired. ${PERMISSION_HINT}`,
       `GitHub HTTP ${res.status}`,
+      false
+    )
+  }
+  if (value !== '' && value.length < MIN_TOKEN_LENGTH) {
+    throw new AttemptError(
+      `${said} without an ID token in 'value' (a value of ${value.length} characters, too short to be one; not shown). ` +
+        "Re-run the job; if it persists, GitHub's OIDC service is at fault.",
+      'short ID token',
       false
     )
   }

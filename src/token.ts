@@ -1,3 +1,4 @@
+import { isSalesforceHost } from './audience.js'
 import { ActionError, bounded } from './errors.js'
 import type { FlowIo } from './flow.js'
 import { parseJsonObject, TransportError, type HttpResponse, type PostForm } from './http.js'
@@ -32,6 +33,28 @@ export class AttemptError extends ActionError {
     super(message)
     this.name = 'AttemptError'
   }
+}
+
+/**
+ * The shortest token or ID token taken from an answer. Masking a shorter value would hide every occurrence of it
+ * in the rest of the job's log (one character: that character everywhere), and no real token is anywhere near
+ * this short; the floor is the action's own, not a documented Salesforce or GitHub length.
+ */
+export const MIN_TOKEN_LENGTH = 32
+
+/** True for a secret of an answer that is long enough to be real, and so to be masked. */
+export const isMaskable = (secret: unknown): secret is string => typeof secret === 'string' && secret.length >= MIN_TOKEN_LENGTH
+
+/** Refuses a token answer whose secret is too short to be real: named by its field and length, never shown or masked. */
+function tooShort(field: string, length: number): AttemptError {
+  return new AttemptError(
+    `The token endpoint answered HTTP 200 with ${/^[aeiou]/.test(field) ? 'an' : 'a'} ${field} of ${length} ` +
+      `character${length === 1 ? '' : 's'}, too short to be a real token (at least ${MIN_TOKEN_LENGTH} are expected; ` +
+      'the value is not shown). The answer is not used; check that the login URL points at Salesforce and not at a ' +
+      'proxy or portal that rewrites answers.',
+    `short ${field}`,
+    false
+  )
 }
 
 /** Statuses worth another attempt, from Salesforce and from GitHub alike. */
@@ -123,10 +146,33 @@ const hasExtras = (url: URL): boolean => Boolean(url.username || url.password ||
 
 const IDENTITY_PATH = /^\/id\/00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?\/005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?\/?$/
 
+/**
+ * A host the token may be sent to: Salesforce's own domains, or the login host itself (which may be this machine).
+ * The CLI and later steps send the token to instance_url, so an answer naming any other host is refused.
+ */
+function trustedHost(url: URL, loginUrl: string): boolean {
+  const login = URL.canParse(loginUrl) ? new URL(loginUrl).hostname : ''
+  return isSalesforceHost(url.hostname) || url.hostname === login
+}
+
+/** Refuses an instance or identity URL on a host the token must not go to, naming the host. */
+function untrusted(field: string, url: URL): AttemptError {
+  return new AttemptError(
+    `The token endpoint returned an ${field} on ${bounded(url.hostname, 100)}, which is neither a Salesforce host nor the ` +
+      'login host: the token would be sent there, so the answer is not used. Check that the login URL points at ' +
+      'Salesforce and not at a proxy or portal that rewrites answers.',
+    `${field} not Salesforce`,
+    false
+  )
+}
+
 /** The parts of a 200 answer the action uses, each checked before any of it is logged or output. */
-function checkedAnswer(json: Record<string, unknown>): TokenResponse {
+function checkedAnswer(json: Record<string, unknown>, loginUrl: string): TokenResponse {
   const token = plainField(json, 'access_token', 16_384)
   if (/\s/.test(token)) throw malformed('access_token', token, 'it holds white space')
+  if (token.length < MIN_TOKEN_LENGTH) throw tooShort('access_token', token.length)
+  const refresh = str(json.refresh_token)
+  if (refresh !== '' && refresh.length < MIN_TOKEN_LENGTH) throw tooShort('refresh_token', refresh.length)
   const instanceText = plainField(json, 'instance_url', 2048)
   const instance = httpsUrl(instanceText)
   if (!instance) {
@@ -138,11 +184,13 @@ function checkedAnswer(json: Record<string, unknown>): TokenResponse {
     )
   }
   if (hasExtras(instance)) throw malformed('instance_url', instanceText, 'it carries user info, a query or a fragment')
+  if (!trustedHost(instance, loginUrl)) throw untrusted('instance_url', instance)
   const id = plainField(json, 'id', 2048)
   const identity = id === '' ? undefined : httpsUrl(id)
   if (id !== '' && !(identity && !hasExtras(identity) && IDENTITY_PATH.test(identity.pathname))) {
     throw malformed('id', id, 'not an identity URL https://host/id/<org id>/<user id>')
   }
+  if (identity && !trustedHost(identity, loginUrl)) throw untrusted('id', identity)
   return {
     access_token: token,
     // Only the origin: a path, user info or anything else the URL held is never output or logged.
@@ -150,7 +198,7 @@ function checkedAnswer(json: Record<string, unknown>): TokenResponse {
     id: identity ? identity.origin + identity.pathname : '',
     scope: plainField(json, 'scope', 2048),
     token_type: plainField(json, 'token_type', 64) || 'Bearer',
-    ...(str(json.refresh_token) !== '' && { refreshToken: str(json.refresh_token) })
+    ...(refresh !== '' && { refreshToken: refresh })
   }
 }
 
@@ -165,7 +213,8 @@ export function interpretTokenResponse(
   nowMs: number = Date.now()
 ): TokenResponse {
   const json = parseJsonObject(res.body)
-  for (const secret of [json?.access_token, json?.refresh_token]) if (typeof secret === 'string' && secret !== '') mask(secret)
+  // A secret too short to be real is never masked (it would hide that text all over the log); the answer is refused below.
+  for (const secret of [json?.access_token, json?.refresh_token]) if (isMaskable(secret)) mask(secret)
   const status = res.status
 
   if (status >= 300 && status < 400) {
@@ -218,7 +267,7 @@ export function interpretTokenResponse(
       false
     )
   }
-  return checkedAnswer(json)
+  return checkedAnswer(json, ctx.loginUrl)
 }
 
 /** Org and user ids from the identity URL `https://host/id/<orgId>/<userId>`; empty when it is not one. */

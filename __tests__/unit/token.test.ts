@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { ActionError } from '../../src/errors.js'
 import type { HttpResponse } from '../../src/http.js'
 import { explainOAuthError, type LoginContext } from '../../src/salesforce-errors.js'
-import { AttemptError, describeBody, interpretTokenResponse, parseIdentity, parseRetryAfter } from '../../src/token.js'
+import { AttemptError, describeBody, interpretTokenResponse, MIN_TOKEN_LENGTH, parseIdentity, parseRetryAfter } from '../../src/token.js'
 
 const ctx: LoginContext = {
   flow: 'jwt-bearer',
@@ -458,6 +458,42 @@ describe('interpretTokenResponse: answer fields are data, checked before any of 
     )
     expect(error?.transient).toBe(false)
     expect(error?.message).not.toContain(TOKEN.split('!')[1])
+  })
+
+  // The host rule: Salesforce's own domains, or the login host itself (ctx.loginUrl is acme.my.salesforce.com).
+  it.each([
+    ['instance_url', 'https://evil.example', 'evil.example'],
+    ['instance_url', 'https://salesforce.com.evil.example', 'salesforce.com.evil.example'],
+    ['instance_url', 'https://evilsalesforce.com', 'evilsalesforce.com'],
+    ['id', `https://evil.example/id/${ORG}/${USER}`, 'evil.example']
+  ])('an %s on %s is refused, naming the host', (field, value, host) => {
+    const { error, masks } = interpret(res(200, { ...SUCCESS, [field]: value }))
+    expect(error?.message).toContain(`returned an ${field} on ${host}, which is neither a Salesforce host nor the login host`)
+    expect(error?.reason).toBe(`${field} not Salesforce`)
+    expect(masks).toEqual([TOKEN])
+  })
+
+  it.each(['https://acme.my.site.com', 'https://ACME.MY.SALESFORCE.COM', 'https://acme.my.salesforce.mil', 'https://x.sfcrmproducts.cn'])(
+    'an instance_url on %s is used',
+    url => {
+      expect(interpret(res(200, { ...SUCCESS, instance_url: url })).result?.instance_url).toBe(new URL(url).origin)
+    }
+  )
+
+  it.each([
+    ['access_token', 'x'],
+    ['access_token', 'A'.repeat(31)],
+    ['refresh_token', 'r']
+  ])('an %s of %j is too short to be real: refused by name, never masked', (field, value) => {
+    const { error, masks } = interpret(res(200, { ...SUCCESS, [field]: value }))
+    expect(error?.message).toMatch(new RegExp(`with an? ${field} of ${value.length} characters?, too short to be a real token`))
+    expect(error?.message).not.toContain(`${value}'`)
+    expect(masks).not.toContain(value)
+  })
+
+  it('a token of exactly the floor is used', () => {
+    const token = 'A'.repeat(MIN_TOKEN_LENGTH)
+    expect(interpret(res(200, { ...SUCCESS, access_token: token })).result?.access_token).toBe(token)
   })
 
   it('redacts token-like runs in an excerpt', () => {
