@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { apexMethods, dmlBreaches, hasDml, stripApex } from './support/apex-dml.js'
 import { apexFiles } from './support/apex-tools.js'
-import { ROOT } from './support/runner.mjs'
+import { ROOT } from '../fakes/runner.mjs'
 
 const CLASSES = join(ROOT, 'salesforce', 'force-app', 'main', 'default', 'classes')
 const sources = (): Record<string, string> =>

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { checkApex, javaMajor, javaProblem, runPmd } from './support/apex-tools.js'
-import { ROOT } from './support/runner.mjs'
+import { ROOT } from '../fakes/runner.mjs'
 
 const PROJECT = join(ROOT, 'salesforce')
 const RULESET = join(PROJECT, 'pmd-ruleset.xml')
@@ -43,7 +43,7 @@ function plantedCopy(file: string, plants: [string, string][]): string {
 describe("the fake org refuses in the Apex handler's words", () => {
   // The action's tests trust the fake org's handler to speak as the Apex one: a reworded message must change both.
   const apex = readFileSync(join(PROJECT, HANDLER), 'utf8').replace(/\\'/g, "'")
-  const fake = readFileSync(join(ROOT, '__tests__', 'support', 'fake-token-exchange.mjs'), 'utf8')
+  const fake = readFileSync(join(ROOT, 'fakes', 'fake-token-exchange.mjs'), 'utf8')
   it.each([
     'GitHub OIDC token rejected: ',
     'it is not a JWT (three base64url parts: a JSON header, a JSON payload, a signature).',

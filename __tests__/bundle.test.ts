@@ -1,6 +1,6 @@
 import { expect, it } from '@jest/globals'
 import { readFileSync, statSync } from 'node:fs'
-import { ENTRY } from './support/runner.mjs'
+import { ENTRY } from '../fakes/runner.mjs'
 
 // Load time is most of what the action costs a runner (see `npm run bench`); these keep the bundle from
 // quietly growing back. Sizes are deterministic, unlike timings, so they can be tests.

@@ -1,7 +1,7 @@
 // The client credentials flow end to end: the bundled action, run as the runner runs it, sends the app's id and
 // secret to a fake org that accepts the grant only at a My Domain host and issues a token for the app's Run-As user.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { clientCredentials } from './support/fake-client-credentials.mjs'
+import { clientCredentials } from '../fakes/fake-client-credentials.mjs'
 import { failure, firstTextLine, maskLine, RUN_AS, setUpFlows, type FlowsFixture } from './support/flows.js'
 
 let f: FlowsFixture

@@ -5,8 +5,8 @@ import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startFakeSalesforce } from './support/fake-salesforce.mjs'
-import { findLeaks, ROOT, runStep } from './support/runner.mjs'
+import { startFakeSalesforce } from '../fakes/fake-salesforce.mjs'
+import { findLeaks, ROOT, runStep } from '../fakes/runner.mjs'
 
 const SCRIPT = join(ROOT, 'script', 'create-certificate.mjs')
 const DAY_MS = 86_400_000

@@ -4,18 +4,18 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { parse } from 'yaml'
-import { isSandboxHost } from '../src/audience.js'
-import { EXPIRY_WARNING_DAYS } from '../src/certificate.js'
+import { isSandboxHost } from '../src/login-url.js'
+import { EXPIRY_WARNING_DAYS } from '../src/flows/jwt-bearer/certificate.js'
 import { readInputs } from '../src/inputs.js'
-import { keySecrets } from '../src/key.js'
+import { keySecrets } from '../src/flows/jwt-bearer/key.js'
 import { isOrgAllowed, parseAllowedOrgIds } from '../src/orgs.js'
 import { inputsMarkdown } from '../script/inputs-doc.mjs'
-import { ACTION, ROOT } from './support/runner.mjs'
+import { ACTION, ROOT } from '../fakes/runner.mjs'
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
 
 /** The Salesforce CLI version `npm run test:cli` installs and proves, read from where that script takes it. */
-const SF_CLI_VERSION = /export const SF_CLI_VERSION = '([^']+)'/.exec(read('__tests__/support/sf-cli.mjs'))![1]
+const SF_CLI_VERSION = /export const SF_CLI_VERSION = '([^']+)'/.exec(read('fakes/sf-cli.mjs'))![1]
 
 /** Our own Markdown: the README, every page under docs/, and the Salesforce project's README. */
 const MARKDOWN = [
@@ -304,7 +304,7 @@ describe('what the docs claim about the code holds', () => {
     expect(parseAllowedOrgIds('')).toEqual([])
   })
 
-  it('states the shortest key line that is masked, as src/key.ts has it', () => {
+  it('states the shortest key line that is masked, as src/flows/jwt-bearer/key.ts has it', () => {
     const shown = Number(/Lines under (\d+) characters are \*\*not\*\* registered/.exec(page('docs/security.md'))![1])
     const line = (n: number): string => 'A'.repeat(n)
     const pem = (body: string): string => `-----BEGIN PRIVATE KEY-----\n${'B'.repeat(64)}\n${body}\n-----END PRIVATE KEY-----\n`
@@ -317,7 +317,11 @@ describe('what the docs claim about the code holds', () => {
   })
 
   it('documents every refusal in the error catalogue, by its words (the new flows on their own pages)', () => {
-    const catalogue = read('src/salesforce-errors.ts')
+    // The refusals any flow can get, and each flow's own, in its folder.
+    const catalogue = readdirSync('src/flows', { recursive: true, encoding: 'utf8' })
+      .filter(f => f.endsWith('.ts'))
+      .map(f => read(`src/flows/${f}`))
+      .join('\n')
     const words = [...catalogue.matchAll(/^\s+description: (['"])(.+?)\1,?$/gm)].map(m => m[2].replace(/\\'/g, "'"))
     expect(words.length).toBeGreaterThan(15)
     const pages = ['docs/troubleshooting.md', ...FLOW_PAGES]

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import jwt from 'jsonwebtoken'
 import { randomUUID } from 'node:crypto'
-import { PRODUCTION_AUDIENCE, JWT_BEARER, startFakeSalesforce, type FakeSalesforce } from './support/fake-salesforce.mjs'
-import { makeIdentity } from './support/keys.mjs'
+import { PRODUCTION_AUDIENCE, JWT_BEARER, startFakeSalesforce, type FakeSalesforce } from '../fakes/fake-salesforce.mjs'
+import { makeIdentity } from '../fakes/keys.mjs'
 
 // The fake org's REST API, through HTTP, as the Salesforce CLI calls it (npm run test:cli runs the real
 // CLI against it): what it answers, and that it refuses what Salesforce refuses.

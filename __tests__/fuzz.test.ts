@@ -5,14 +5,14 @@
 // leaked secret. Replay a failure with FUZZ_SEED=<seed> (and FUZZ_RUN=<run> for that run alone).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { defaultClaims, GITHUB_ISSUER, type OidcFault } from './support/fake-github-oidc.mjs'
-import { sfId } from './support/fake-salesforce.mjs'
+import { defaultClaims, GITHUB_ISSUER, type OidcFault } from '../fakes/fake-github-oidc.mjs'
+import { sfId } from '../fakes/fake-salesforce.mjs'
 import { assertNoLeaks, rememberSecret, setUp, type Fixture, type Server } from './support/harness.js'
-import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
-import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from './support/keys.mjs'
+import { setUpGithubOidc, type GithubOidcFixture } from './support/github-oidc.js'
+import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from '../fakes/keys.mjs'
 import { HEADER_SAFE, HOSTILE, LOOPBACK, mutateText, problems, RUN_LIMIT_MS, runLanes } from './support/fuzz.js'
 import { seededRandom, type Random } from './support/random.js'
-import { FORGED, runStep } from './support/runner.mjs'
+import { FORGED, runStep } from '../fakes/runner.mjs'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128)
 const RUNS = Number(process.env.FUZZ_RUNS ?? 320)
@@ -330,7 +330,7 @@ function noise(r: Random, length: number): string {
   return text.slice(0, length)
 }
 
-interface KeylessCase {
+interface GithubOidcCase {
   what: string[]
   inputs: Record<string, string>
   /** The runner's ID token variables; a missing one is left out. */
@@ -351,7 +351,7 @@ function githubClaims(r: Random, audience: string): Record<string, unknown> {
 }
 
 /** An ID token signed by the fake GitHub (so the org verifies it) with one to three hostile claims. */
-function hostileIdToken(r: Random, k: KeylessFixture, c: KeylessCase): string {
+function hostileIdToken(r: Random, k: GithubOidcFixture, c: GithubOidcCase): string {
   const claims = githubClaims(r, k.server.url)
   // environment, actor and workflow are not in the trust rule: a hostile one still logs in.
   const fields = [
@@ -384,7 +384,7 @@ function hostileIdToken(r: Random, k: KeylessFixture, c: KeylessCase): string {
  * What GitHub's token service answers: most often a well-formed answer whose signed ID token carries
  * hostile claims (so the org verifies it, and some log in), else odd values, bodies, statuses and headers.
  */
-function hostileGithubAnswer(r: Random, k: KeylessFixture, c: KeylessCase): OidcFault {
+function hostileGithubAnswer(r: Random, k: GithubOidcFixture, c: GithubOidcCase): OidcFault {
   if (r.chance(0.05)) {
     c.inputs['request-timeout-seconds'] = '1'
     return r.pick<OidcFault>([{ reset: true }, { hang: true }])
@@ -426,8 +426,8 @@ function hostileGithubAnswer(r: Random, k: KeylessFixture, c: KeylessCase): Oidc
 }
 
 /** The inputs, runner variables and answers of one keyless run: a working login with parts mutated. */
-function makeKeylessCase(r: Random, k: KeylessFixture): KeylessCase {
-  const c: KeylessCase = {
+function makeGithubOidcCase(r: Random, k: GithubOidcFixture): GithubOidcCase {
+  const c: GithubOidcCase = {
     what: [],
     inputs: { 'max-attempts': '1', 'request-timeout-seconds': '10' },
     env: k.github.env(),
@@ -598,16 +598,16 @@ function makeKeylessCase(r: Random, k: KeylessFixture): KeylessCase {
 }
 
 describe(`keyless fuzz of the bundled action (FUZZ_SEED=${SEED}, ${KEYLESS_RUNS} runs)`, () => {
-  const lanes: KeylessFixture[] = []
+  const lanes: GithubOidcFixture[] = []
   beforeAll(async () => {
-    for (let i = 0; i < LANES; i++) lanes.push(await setUpKeyless())
+    for (let i = 0; i < LANES; i++) lanes.push(await setUpGithubOidc())
   }, 60_000)
   afterAll(() => Promise.all(lanes.map(k => k.close())))
 
   it(`${KEYLESS_RUNS} runs end cleanly, and every refused input is refused before any request`, async () => {
     const failures = await runLanes(lanes, KEYLESS_RUNS, ONLY, async (k, run) => {
       const r = seededRandom(SEED * 1_000_003 + 500_000 + run)
-      const c = makeKeylessCase(r, k)
+      const c = makeGithubOidcCase(r, k)
       k.github.faults.length = 0
       k.server.faults.length = 0
       if (c.github) k.github.fault(c.github)

@@ -6,15 +6,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assertNoLeaks, rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
-import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, testTlsIdentity } from './support/keys.mjs'
-import { defaultClaims, GITHUB_ISSUER } from './support/fake-github-oidc.mjs'
-import { setUpKeyless, type KeylessFixture } from './support/keyless.js'
-import { ROOT } from './support/runner.mjs'
-import { PRODUCTION_AUDIENCE } from './support/fake-salesforce.mjs'
+import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, testTlsIdentity } from '../fakes/keys.mjs'
+import { defaultClaims, GITHUB_ISSUER } from '../fakes/fake-github-oidc.mjs'
+import { setUpGithubOidc, type GithubOidcFixture } from './support/github-oidc.js'
+import { ROOT } from '../fakes/runner.mjs'
+import { PRODUCTION_AUDIENCE } from '../fakes/fake-salesforce.mjs'
 import { setUpFlows } from './support/flows.js'
-import { startConnectProxy, type ConnectProxy } from './support/proxy.mjs'
+import { startConnectProxy, type ConnectProxy } from '../fakes/proxy.mjs'
 
-const LOOPBACK_IMPORT = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
+const LOOPBACK_IMPORT = `--import=${join(ROOT, 'fakes/resolve-to-loopback.mjs')}`
 
 let f: Fixture
 beforeAll(async () => {
@@ -75,7 +75,7 @@ describe('a long refused value is named, not echoed', () => {
   })
 
   it('oidc-audience, in the keyless flow', async () => {
-    const k = await setUpKeyless()
+    const k = await setUpGithubOidc()
     try {
       const value = `${'s3cr3t'.repeat(500)}`
       const r = await k.step({ 'oidc-audience': value })
@@ -246,9 +246,9 @@ describe('private-key-file must be a regular file of a sane size, checked before
 })
 
 describe("the keyless flow: GitHub's claims are data too", () => {
-  let k: KeylessFixture
+  let k: GithubOidcFixture
   beforeAll(async () => {
-    k = await setUpKeyless()
+    k = await setUpGithubOidc()
   })
   afterAll(() => k.close())
 
@@ -285,10 +285,10 @@ describe('outside values an error quotes are bounded in length (issue 14)', () =
   })
 
   it('a huge ID token request URL that cannot be reached', async () => {
-    const k = await setUpKeyless()
+    const k = await setUpGithubOidc()
     try {
       const url = `https://${`${'h'.repeat(50)}.`.repeat(60)}example/_apis/oidc/token?api-version=2.0`
-      const loopback = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
+      const loopback = `--import=${join(ROOT, 'fakes/resolve-to-loopback.mjs')}`
       const r = await k.step({ 'max-attempts': '1' }, { env: { ACTIONS_ID_TOKEN_REQUEST_URL: url, NODE_OPTIONS: loopback } })
       expect(r.errors).toEqual([
         expect.stringMatching(/The ID token request to https:\/\/(h{50}\.)+h*… \(\d+ characters in all\) failed: ECONNREFUSED/)
@@ -314,7 +314,7 @@ describe('a host that only begins with 127. is not this machine (issue 14)', () 
   })
 
   it('an ID token request URL on http://127.0.0.1.evil.example is refused, and the request token never sent', async () => {
-    const k = await setUpKeyless()
+    const k = await setUpGithubOidc()
     try {
       const port = new URL(k.github.url).port
       const r = await k.step(
@@ -349,9 +349,9 @@ describe('a server message that quotes a secret the action holds is redacted (is
   })
 
   describe('in the keyless flow', () => {
-    let k: KeylessFixture
+    let k: GithubOidcFixture
     beforeAll(async () => {
-      k = await setUpKeyless()
+      k = await setUpGithubOidc()
     })
     afterAll(() => k.close())
 
@@ -470,7 +470,7 @@ describe('token answers name only Salesforce hosts, and carry secrets of a real 
   })
 
   it('a GitHub ID token of five characters is refused by name, never masked or sent', async () => {
-    const k = await setUpKeyless()
+    const k = await setUpGithubOidc()
     try {
       k.github.fault({ status: 200, body: { count: 1, value: 'a.b.c' } })
       const r = await k.step({ 'max-attempts': '1' })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash, createPublicKey, X509Certificate } from 'node:crypto'
 import { appFor, rememberSecret, setUp, USERNAME, type Fixture, type StepResult } from './support/harness.js'
-import { certificateWithDates, rsaKeyPair, selfSignedCertificate } from './support/keys.mjs'
+import { certificateWithDates, rsaKeyPair, selfSignedCertificate } from '../fakes/keys.mjs'
 
 let f: Fixture
 beforeAll(async () => {

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { PRODUCTION_AUDIENCE, SANDBOX_AUDIENCE } from './support/fake-salesforce.mjs'
+import { PRODUCTION_AUDIENCE, SANDBOX_AUDIENCE } from '../fakes/fake-salesforce.mjs'
 import { setUp, type Fixture, type StepResult } from './support/harness.js'
-import { testTlsIdentity } from './support/keys.mjs'
-import { startConnectProxy, type ConnectProxy } from './support/proxy.mjs'
-import { ROOT } from './support/runner.mjs'
+import { testTlsIdentity } from '../fakes/keys.mjs'
+import { startConnectProxy, type ConnectProxy } from '../fakes/proxy.mjs'
+import { ROOT } from '../fakes/runner.mjs'
 
 // A local TLS server stands in for Salesforce's hosts, with a certificate from a test CA that Node
 // trusts only through NODE_EXTRA_CA_CERTS (as behind a TLS-inspecting proxy). Host names are resolved to
@@ -28,7 +28,7 @@ const LOOKS_LOOPBACK = 'https://127.0.0.1.my.salesforce.com'
 let f: Fixture
 let proxy: ConnectProxy
 let caFile: string
-const loopback = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
+const loopback = `--import=${join(ROOT, 'fakes/resolve-to-loopback.mjs')}`
 
 beforeAll(async () => {
   const tls = testTlsIdentity(Object.keys(AUDIENCES_BY_HOST))

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startFakeSalesforce, type FakeSalesforce } from './support/fake-salesforce.mjs'
+import { startFakeSalesforce, type FakeSalesforce } from '../fakes/fake-salesforce.mjs'
 import { rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
 
 let f: Fixture

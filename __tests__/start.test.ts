@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { ROOT } from './support/runner.mjs'
+import { ROOT } from '../fakes/runner.mjs'
 
 async function start(...args: string[]): Promise<{ code: number | null; out: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'script', 'start.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -4,8 +4,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { TrustRule } from './support/fake-salesforce.mjs'
-import { ROOT } from './support/runner.mjs'
+import type { TrustRule } from '../fakes/fake-salesforce.mjs'
+import { ROOT } from '../fakes/runner.mjs'
 import {
   DEFAULT_ISSUER,
   ISSUER_FORMS,
@@ -14,7 +14,7 @@ import {
   matchingRules,
   patternMatches,
   ruleMatches
-} from './support/trust-rules.mjs'
+} from '../fakes/trust-rules.mjs'
 
 const DEFAULT = join(ROOT, 'salesforce', 'force-app', 'main', 'default')
 const RESOURCE = 'GitHubTrustRuleCases'

@@ -10,11 +10,11 @@ import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
-import { startFakeOrg } from '../__tests__/support/fake-org.mjs'
-import { PRODUCTION_AUDIENCE } from '../__tests__/support/fake-salesforce.mjs'
-import { ENTRY, ROOT, runStep } from '../__tests__/support/runner.mjs'
-import { run, sfEnv } from '../__tests__/support/sf-cli.mjs'
+import { startFakeGitHubOidc } from '../fakes/fake-github-oidc.mjs'
+import { startFakeOrg } from '../fakes/fake-org.mjs'
+import { PRODUCTION_AUDIENCE } from '../fakes/fake-salesforce.mjs'
+import { ENTRY, ROOT, runStep } from '../fakes/runner.mjs'
+import { run, sfEnv } from '../fakes/sf-cli.mjs'
 
 const TARGET_RATIO = 1.3
 /** The flows whose floor is a single POST: the action adds only its start-up over the same request. */
@@ -136,9 +136,9 @@ async function main() {
   // The keyless flow: the same org, an ID token from a fake GitHub on loopback, one trust rule.
   const github = await startFakeGitHubOidc()
   org.onClose(() => github.close())
-  const keyless = org.server.addKeylessApp(github.jwksUrl, [github.ruleFor(loginUrl, org.username)])
-  const keylessInputs = { 'auth-flow': 'github-oidc', 'client-id': keyless.clientId, 'login-url': loginUrl }
-  const keylessFloorEnv = {
+  const keyless = org.server.addTokenExchangeApp(github.jwksUrl, [github.ruleFor(loginUrl, org.username)])
+  const githubOidcInputs = { 'auth-flow': 'github-oidc', 'client-id': keyless.clientId, 'login-url': loginUrl }
+  const githubOidcFloorEnv = {
     ...tlsEnv,
     FLOOR_ID_TOKEN_URL: github.requestUrl,
     FLOOR_REQUEST_TOKEN: github.requestToken,
@@ -149,8 +149,8 @@ async function main() {
   pairs.push({
     name: 'github-oidc',
     target: TARGET_RATIO,
-    floor: { label: 'keyless floor: GET + POST', run: env => node([FLOOR], { ...keylessFloorEnv, ...env }) },
-    action: { label: 'keyless action', run: env => actionRun(keylessInputs, { ...github.env(), ...env }) }
+    floor: { label: 'keyless floor: GET + POST', run: env => node([FLOOR], { ...githubOidcFloorEnv, ...env }) },
+    action: { label: 'keyless action', run: env => actionRun(githubOidcInputs, { ...github.env(), ...env }) }
   })
   // Client credentials (loopback stands for the My Domain) and an SFDX auth URL (no rotation: reusable).
   server.addUser('integration@acme.example')

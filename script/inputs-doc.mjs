@@ -19,6 +19,8 @@ const prose = text =>
 /**
  * The Markdown of docs/inputs.md for the given action.yml text: one heading per input and output, in file order,
  * formatted by Prettier with the repository's settings, so `npm run lint` agrees with what this writes.
+ * @param {string} actionYml
+ * @returns {Promise<string>}
  */
 export async function inputsMarkdown(actionYml) {
   const action = parse(actionYml)

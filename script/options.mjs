@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ENTRY, ROOT } from '../__tests__/support/runner.mjs'
+import { ENTRY, ROOT } from '../fakes/runner.mjs'
 
 /**
  * Parses the options (plus --help) and checks that the bundle exists, so each script fails the same way:

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
-import { SANDBOX_AUDIENCE, startFakeSalesforce } from '../__tests__/support/fake-salesforce.mjs'
-import { makeIdentity, testTlsIdentity } from '../__tests__/support/keys.mjs'
-import { ACTION, ENTRY, ROOT, runStep, unescapeData } from '../__tests__/support/runner.mjs'
+import { startFakeGitHubOidc } from '../fakes/fake-github-oidc.mjs'
+import { SANDBOX_AUDIENCE, startFakeSalesforce } from '../fakes/fake-salesforce.mjs'
+import { makeIdentity, testTlsIdentity } from '../fakes/keys.mjs'
+import { ACTION, ENTRY, ROOT, runStep, unescapeData } from '../fakes/runner.mjs'
 import { scriptOptions } from './options.mjs'
 
 const FLOWS = ['jwt-bearer', 'github-oidc', 'client-credentials', 'sfdx-url']
@@ -116,7 +116,7 @@ async function main() {
 async function keyless(server, github, dir, fail) {
   server.addUser(KEYLESS_USER)
   const rule = github.ruleFor(server.url, KEYLESS_USER)
-  const { clientId } = server.addKeylessApp(github.jwksUrl, [rule])
+  const { clientId } = server.addTokenExchangeApp(github.jwksUrl, [rule])
   if (fail) github.claims.ref = 'refs/heads/feature'
   console.log(`Fake GitHub OIDC service at ${github.url}; the job is a push to ${github.claims.ref} of ${github.claims.repository}.`)
   console.log(`Fake Salesforce at ${server.url} (org ${server.orgId}); app ${clientId} is enabled for token exchange.`)

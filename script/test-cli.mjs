@@ -4,10 +4,10 @@
 // against the fake org (https through a local CONNECT proxy) and checks what the CLI reports.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startFakeGitHubOidc } from '../__tests__/support/fake-github-oidc.mjs'
-import { MY_DOMAIN, startFakeOrg } from '../__tests__/support/fake-org.mjs'
-import { ROOT, findLeaks, removeStepFolders, runStep } from '../__tests__/support/runner.mjs'
-import { SF_CLI_VERSION, installSfCli, runShell, sfEnv } from '../__tests__/support/sf-cli.mjs'
+import { startFakeGitHubOidc } from '../fakes/fake-github-oidc.mjs'
+import { MY_DOMAIN, startFakeOrg } from '../fakes/fake-org.mjs'
+import { ROOT, findLeaks, removeStepFolders, runStep } from '../fakes/runner.mjs'
+import { SF_CLI_VERSION, installSfCli, runShell, sfEnv } from '../fakes/sf-cli.mjs'
 import { scriptOptions } from './options.mjs'
 
 const USAGE = `Usage: npm run test:cli [-- --sf PATH] [-- --json FILE]
@@ -147,7 +147,7 @@ const SCENARIOS = [
       // whose one trust rule names the same user.
       const github = await startFakeGitHubOidc()
       org.onClose(() => github.close())
-      const { clientId } = org.server.addKeylessApp(github.jwksUrl, [github.ruleFor(MY_DOMAIN, org.username)])
+      const { clientId } = org.server.addTokenExchangeApp(github.jwksUrl, [github.ruleFor(MY_DOMAIN, org.username)])
       const inputs = { 'auth-flow': 'github-oidc', 'client-id': clientId, 'login-url': MY_DOMAIN }
       const secrets = () => [...org.server.tokens, ...github.idTokens, github.requestToken]
       const exported = await exportedLogin(inputs, { ...org.env, ...github.env() }, secrets)

@@ -1,20 +1,18 @@
 import * as core from '@actions/core'
 import { checkEnvironment } from './environment.js'
 import { ActionError } from './errors.js'
-import type { FlowIo, Login } from './flow.js'
-import { githubOidcLogin } from './github-oidc.js'
+import type { FlowSpec, Login } from './flows/flow.js'
+import { FLOWS } from './flows/index.js'
+import { parseIdentity } from './flows/token.js'
 import { getUrl, postForm } from './http.js'
-import { clientCredentialsLogin } from './client-credentials.js'
-import { readInputs, type Flow, type Inputs } from './inputs.js'
-import { sfdxUrlLogin } from './sfdx-url.js'
-import { jwtBearerLogin } from './jwt-bearer.js'
+import { readInputs, type Inputs } from './inputs.js'
+import type { FlowIo } from './io.js'
 import { isOrgAllowed } from './orgs.js'
 import { cleanup } from './post.js'
 import { revokeToken } from './revoke.js'
-import { neutralize, redactor, safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
 import { authenticatedLine, summaryMarkdown } from './summary.js'
-import { parseIdentity } from './token.js'
+import { neutralize, redactor, safeLogger } from './text.js'
 
 /** Every secret the step masks, removed again from any text it logs, even where a server quoted it. */
 const secrets = redactor()
@@ -54,7 +52,7 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
         (failed
           ? `Revoking that token failed (${failed}); ${inputs.revokeToken ? 'the post step tries again' : 'it expires with the session'}. `
           : 'The token was revoked. ') +
-        `No outputs were set. Check ${inputs.orgChosenBy}${about.username ? " and 'username'" : about.keyless ? " and the org's trust rules" : ''}, ` +
+        `No outputs were set. Check ${inputs.orgChosenBy}${about.username ? " and 'username'" : about.chosen ? ` and ${about.chosen.alsoCheck}` : ''}, ` +
         "or add the org to 'allowed-org-ids'."
     )
   }
@@ -78,23 +76,13 @@ async function finish(inputs: Inputs, login: Login): Promise<void> {
   log.info(authenticatedLine(facts))
 }
 
-type InputsOf<F extends Flow> = Extract<Inputs, { flow: F }>
-
-/** Each flow's login, by the name inputs chose: the one place that maps a flow to its module. */
-const LOGINS: { [F in Flow]: (inputs: InputsOf<F>) => Promise<Login> } = {
-  'jwt-bearer': inputs => jwtBearerLogin(inputs, process.env.GITHUB_WORKSPACE ?? process.cwd(), io),
-  'github-oidc': inputs => githubOidcLogin(inputs, process.env, io),
-  'client-credentials': inputs => clientCredentialsLogin(inputs, io),
-  'sfdx-url': inputs => sfdxUrlLogin(inputs, io)
-}
-
-const loginWith = <F extends Flow>(inputs: InputsOf<F>): Promise<Login> =>
-  (LOGINS[inputs.flow] as (i: InputsOf<F>) => Promise<Login>)(inputs)
-
 /** The main step: inputs, then the chosen flow, then the shared tail; masking always comes first. */
 export async function login(): Promise<void> {
   const inputs = readInputs(name => core.getInput(name))
-  await finish(inputs, await loginWith(inputs))
+  // The one place that maps a flow to its login: its spec, by the name the inputs chose.
+  const flow = FLOWS[inputs.flow] as FlowSpec<Inputs>
+  const step = { workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(), env: process.env }
+  await finish(inputs, await flow.login(inputs, step, io))
 }
 
 /** Entry point for both steps: every failure becomes one error line, without a stack trace. */

@@ -1,4 +1,5 @@
-import { inputError, shown } from './errors.js'
+import { inputError } from './errors.js'
+import { shown } from './text.js'
 
 const ORG_ID = /^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/
 

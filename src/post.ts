@@ -2,8 +2,8 @@ import * as core from '@actions/core'
 import { postForm } from './http.js'
 import { readInputs } from './inputs.js'
 import { revokeToken } from './revoke.js'
-import { redactor, safeLogger } from './sanitize.js'
 import { EXPORTED, STATE } from './state.js'
+import { redactor, safeLogger } from './text.js'
 
 /** The token, once read back, is redacted from what this step logs too (a server may quote part of it). */
 const secrets = redactor()

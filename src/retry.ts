@@ -1,4 +1,4 @@
-import { AttemptError } from './token.js'
+import { AttemptError } from './attempt.js'
 
 export interface RetryPolicy {
   maxAttempts: number

@@ -1,5 +1,5 @@
-import { bounded } from './errors.js'
 import { parseJsonObject, TransportError, type PostForm } from './http.js'
+import { bounded } from './text.js'
 
 /**
  * Revokes an access token at `{loginUrl}/services/oauth2/revoke`. Returns undefined when it worked, else

@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startFakeSalesforce } from './fake-salesforce.mjs'
+import { startFakeSalesforce } from '../../fakes/fake-salesforce.mjs'
 import { assertNoLeaks, USERNAME, type Server, type StepOptions, type StepResult } from './harness.js'
-import { testTlsIdentity } from './keys.mjs'
-import { removeStepFolders, runStep } from './runner.mjs'
+import { testTlsIdentity } from '../../fakes/keys.mjs'
+import { removeStepFolders, runStep } from '../../fakes/runner.mjs'
 
 export const RUN_AS = 'integration@acme.example'
 

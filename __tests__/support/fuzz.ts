@@ -1,13 +1,13 @@
 // Shared pieces of the seeded fuzz lanes: hostile text, mutations, and what every run must satisfy.
 import { join } from 'node:path'
-import { neutralize } from '../../src/sanitize.js'
+import { neutralize } from '../../src/text.js'
 import type { Random } from './random.js'
-import { FORGED, ROOT, type StepResult } from './runner.mjs'
+import { FORGED, ROOT, type StepResult } from '../../fakes/runner.mjs'
 
 /** Well above any run's own limits (one attempt, a 10 s request timeout): a run killed here hung. */
 export const RUN_LIMIT_MS = 20_000
 /** Real Salesforce host names resolve to 127.0.0.1, where nothing listens on 443: nothing leaves this machine. */
-export const LOOPBACK = `--import=${join(ROOT, '__tests__/support/resolve-to-loopback.mjs')}`
+export const LOOPBACK = `--import=${join(ROOT, 'fakes/resolve-to-loopback.mjs')}`
 
 /** Pieces a hostile value is made of: forged commands in every form the runner reads, and odd text. */
 export const HOSTILE = [

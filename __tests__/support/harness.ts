@@ -2,9 +2,9 @@
 // step runner that checks every run's log for leaked secrets.
 import { expect } from '@jest/globals'
 import { createPrivateKey, randomUUID } from 'node:crypto'
-import { startFakeSalesforce, type FakeSalesforce, type FakeSalesforceOptions } from './fake-salesforce.mjs'
-import { makeIdentity, selfSignedCertificate, type Identity } from './keys.mjs'
-import { findLeaks, forgedCommands, removeStepFolders, runStep, type StepOptions, type StepResult } from './runner.mjs'
+import { startFakeSalesforce, type FakeSalesforce, type FakeSalesforceOptions } from '../../fakes/fake-salesforce.mjs'
+import { makeIdentity, selfSignedCertificate, type Identity } from '../../fakes/keys.mjs'
+import { findLeaks, forgedCommands, removeStepFolders, runStep, type StepOptions, type StepResult } from '../../fakes/runner.mjs'
 
 export type Server = FakeSalesforce
 export type { StepOptions, StepResult }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { generateKeyPairSync, verify } from 'node:crypto'
-import { ASSERTION_LIFETIME_SECONDS, buildClaims, signAssertion, type Claims } from '../../src/assertion.js'
+import { ASSERTION_LIFETIME_SECONDS, buildClaims, signAssertion, type Claims } from '../../src/flows/jwt-bearer/assertion.js'
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 })

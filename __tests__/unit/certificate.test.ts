@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { createHash, createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto'
-import { EXPIRY_WARNING_DAYS, checkCertificate, parseCertificate, publicKeyFingerprint } from '../../src/certificate.js'
+import { EXPIRY_WARNING_DAYS, checkCertificate, parseCertificate, publicKeyFingerprint } from '../../src/flows/jwt-bearer/certificate.js'
 import { ActionError } from '../../src/errors.js'
-import { certificateWithBadNotAfter, certificateWithDates, certificateWithUnknownKeyAlgorithm } from '../support/keys.mjs'
+import { certificateWithBadNotAfter, certificateWithDates, certificateWithUnknownKeyAlgorithm } from '../../fakes/keys.mjs'
 import { certificateFor, keyMaterialIn, rsaKey, thrown } from './fixtures.js'
 
 // Keys and certificates made at run time: nothing here is committed.

@@ -2,9 +2,9 @@
 // chosen only from active rules, keys from <issuer>/.well-known/jwks with one uncached retry, lifetime, the user
 // and the permission set. Real RS256 tokens, verified against JWKS served by fake GitHubs on loopback.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { defaultClaims, startFakeGitHubOidc, type FakeGitHubOidc } from '../support/fake-github-oidc.mjs'
-import type { FakeUser, TrustRule } from '../support/fake-salesforce.mjs'
-import { presented, validateIncomingToken } from '../support/fake-token-exchange.mjs'
+import { defaultClaims, startFakeGitHubOidc, type FakeGitHubOidc } from '../../fakes/fake-github-oidc.mjs'
+import type { FakeUser, TrustRule } from '../../fakes/fake-salesforce.mjs'
+import { presented, validateIncomingToken } from '../../fakes/fake-token-exchange.mjs'
 
 type Claims = Record<string, unknown>
 type Rule = TrustRule & { DeveloperName?: string; Repository_Owner_Id__c?: string; Issuer__c?: string }

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import type { IncomingHttpHeaders } from 'node:http'
-import type { TrustClaims } from '../../src/flow.js'
-import type { FlowIo } from '../../src/flow.js'
-import { describeClaims, githubOidcLogin, idTokenSource, idTokenUrl, interpretIdTokenResponse, trustClaims } from '../../src/github-oidc.js'
-import type { GithubOidcInputs } from '../../src/inputs.js'
+import type { TrustClaims } from '../../src/flows/github-oidc/claims.js'
+import type { FlowIo } from '../../src/io.js'
+import { describeClaims, trustClaims } from '../../src/flows/github-oidc/claims.js'
+import { idTokenSource, idTokenUrl, interpretIdTokenResponse } from '../../src/flows/github-oidc/id-token.js'
+import { githubOidc, type GithubOidcInputs } from '../../src/flows/github-oidc/index.js'
 import type { HttpResponse } from '../../src/http.js'
-import { AttemptError } from '../../src/token.js'
+import { AttemptError } from '../../src/attempt.js'
 import { thrown } from './fixtures.js'
 
 const PERMISSION_HINT =
@@ -389,13 +390,13 @@ describe('githubOidcLogin: one time limit for the whole attempt', () => {
 
   it('gives the exchange only what the ID token request left of the limit', async () => {
     const limits: number[] = []
-    await githubOidcLogin(inputs, env, io(300, limits))
+    await githubOidc.login(inputs, { workspace: '', env }, io(300, limits))
     expect(limits).toEqual([700])
   })
 
   it('does not send the exchange when the ID token request used the whole limit', async () => {
     const limits: number[] = []
-    const error = await githubOidcLogin(inputs, env, io(1_000, limits)).catch((e: unknown) => e)
+    const error = await githubOidc.login(inputs, { workspace: '', env }, io(1_000, limits)).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AttemptError)
     expect((error as AttemptError).message).toContain(
       "The attempt spent its whole time limit (request-timeout-seconds: 1) getting GitHub's ID token."

@@ -2,8 +2,10 @@
 // allowed-org-ids, export-env and job-summary.
 import { describe, expect, it } from '@jest/globals'
 import { ActionError } from '../../src/errors.js'
-import { readInputs, type GetInput, type Inputs, type JwtBearerInputs } from '../../src/inputs.js'
-import { ACTION } from '../support/runner.mjs'
+import type { JwtBearerInputs } from '../../src/flows/jwt-bearer/index.js'
+import type { GetInput } from '../../src/input-rules.js'
+import { readInputs, type Inputs } from '../../src/inputs.js'
+import { ACTION } from '../../fakes/runner.mjs'
 
 // Placeholder text: readInputs only routes the key, it never parses it.
 const KEY = '-----BEGIN PRIVATE KEY-----\nplaceholder\n-----END PRIVATE KEY-----\n'

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { SECRETS_HINT } from '../../src/errors.js'
-import { plainText, readInputs, type GetInput, type JwtBearerInputs } from '../../src/inputs.js'
+import type { JwtBearerInputs } from '../../src/flows/jwt-bearer/index.js'
+import { plainText, type GetInput } from '../../src/input-rules.js'
+import { readInputs } from '../../src/inputs.js'
 import { thrown } from './fixtures.js'
 
 // Placeholder text: readInputs only routes the key, it never parses it.

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MAX_KEY_FILE_BYTES, readKeyFile } from '../../src/key-file.js'
+import { MAX_KEY_FILE_BYTES, readKeyFile } from '../../src/flows/jwt-bearer/key-file.js'
 import { thrown } from './fixtures.js'
 
 const ws = mkdtempSync(join(tmpdir(), 'sf-jwt-keyfile-'))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { generateKeyPairSync } from 'node:crypto'
 import { ActionError } from '../../src/errors.js'
-import { keySecrets, parsePrivateKey, pemBlocks, unwrapKeyText } from '../../src/key.js'
-import { damagedCrtKey } from '../support/keys.mjs'
+import { keySecrets, parsePrivateKey, pemBlocks, unwrapKeyText } from '../../src/flows/jwt-bearer/key.js'
+import { damagedCrtKey } from '../../fakes/keys.mjs'
 import { certificateFor, encryptedPkcs8, keyMaterialIn, legacyEncryptedPkcs1, opensshKeyPair, rsaKey, thrown } from './fixtures.js'
 
 // One key in every shape users paste it in. Made at run time: nothing here is committed.

@@ -1,9 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { TransportError, type PostForm } from '../../src/http.js'
-import { AttemptError, JWT_BEARER_GRANT, requestToken } from '../../src/token.js'
+import { AttemptError } from '../../src/attempt.js'
+import { requestToken } from '../../src/flows/token.js'
+import { FLOWS } from '../../src/flows/index.js'
+
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 
 const CTX = {
-  flow: 'jwt-bearer' as const,
+  advice: FLOWS['jwt-bearer'].advice,
   loginUrl: 'https://acme.my.salesforce.com',
   audience: 'https://login.salesforce.com',
   username: 'ci@acme.example'

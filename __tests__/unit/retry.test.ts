@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { ActionError } from '../../src/errors.js'
 import { DEFAULT_POLICY, backoffMs, withRetries, type RetryPolicy } from '../../src/retry.js'
-import { AttemptError } from '../../src/token.js'
+import { AttemptError } from '../../src/attempt.js'
 
 const POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, retryAfterCapMs: 30_000 }
 const HINT = "This kind of failure is usually temporary: re-run the job, or raise 'max-attempts' / 'request-timeout-seconds'."

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { explainOAuthError, type LoginContext } from '../../src/salesforce-errors.js'
+import { explainOAuthError, type LoginContext } from '../../src/flows/salesforce-errors.js'
+import { FLOWS } from '../../src/flows/index.js'
 
 const ctx: LoginContext = {
-  flow: 'jwt-bearer',
+  advice: FLOWS['jwt-bearer'].advice,
   loginUrl: 'https://acme--uat.sandbox.my.salesforce.com',
   audience: 'https://login.salesforce.com',
   username: 'ci-bot@acme.example.uat'
@@ -147,7 +148,7 @@ describe('explainOAuthError: anything else', () => {
 
   it('uses the context it is given', () => {
     const other: LoginContext = {
-      flow: 'jwt-bearer',
+      advice: FLOWS['jwt-bearer'].advice,
       loginUrl: 'https://test.salesforce.com',
       audience: 'https://test.salesforce.com',
       username: 'u@x'

@@ -4,8 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { ROOT } from '../support/runner.mjs'
-// @ts-expect-error: a plain ESM script without types
+import { ROOT } from '../../fakes/runner.mjs'
 import { deployArgs, NO_SF, report, testClasses } from '../../script/salesforce-verify.mjs'
 
 describe('testClasses', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import type { TrustClaims } from '../../src/flow.js'
+import type { TrustClaims } from '../../src/flows/github-oidc/claims.js'
+import { chosenUser } from '../../src/flows/github-oidc/index.js'
 import { authenticatedLine, summaryMarkdown, type SummaryFacts } from '../../src/summary.js'
 
 const FACTS: SummaryFacts = {
@@ -32,7 +33,8 @@ const KEYLESS: SummaryFacts = {
   instanceUrl: 'https://acme.my.salesforce.com',
   loginUrl: 'https://acme.my.salesforce.com',
   audience: 'https://salesforce.acme.example/github',
-  keyless: CLAIMS
+  audienceLabel: 'OIDC audience',
+  chosen: chosenUser(CLAIMS)
 }
 
 const HEAD = ['### Salesforce login', '', '| | |', '| --- | --- |']
@@ -163,7 +165,7 @@ describe('summaryMarkdown: keyless', () => {
   })
 
   it('shows (none) for a job without an environment', () => {
-    expect(rows(summaryMarkdown({ ...KEYLESS, keyless: { ...CLAIMS, environment: '' } }))[3]).toBe('| Environment | (none) |')
+    expect(rows(summaryMarkdown({ ...KEYLESS, chosen: chosenUser({ ...CLAIMS, environment: '' }) }))[3]).toBe('| Environment | (none) |')
   })
 
   it("shows 'unknown' for an unknown user and org", () => {
@@ -184,14 +186,14 @@ describe('summaryMarkdown: keyless', () => {
     const markdown = summaryMarkdown({
       ...KEYLESS,
       audience: 'https://a|b\nc',
-      keyless: {
+      chosen: chosenUser({
         ...CLAIMS,
         repository: 'acme/a|pp',
         repositoryId: '1|2',
         ref: 'refs/heads/x\ny',
         environment: 'prod|eu\r\nwest\rz',
         audience: 'ignored'
-      }
+      })
     })
     expect(markdown).not.toContain('\r')
     expect(rows(markdown)).toEqual([
@@ -208,7 +210,7 @@ describe('summaryMarkdown: keyless', () => {
   })
 
   it('shows the audience asked of GitHub (the facts), not the claim read from the token', () => {
-    const markdown = summaryMarkdown({ ...KEYLESS, keyless: { ...CLAIMS, audience: 'https://other.example' } })
+    const markdown = summaryMarkdown({ ...KEYLESS, chosen: chosenUser({ ...CLAIMS, audience: 'https://other.example' }) })
     expect(rows(markdown)[8]).toBe('| OIDC audience | https://salesforce.acme.example/github |')
     expect(markdown).not.toContain('other.example')
   })
@@ -244,13 +246,13 @@ describe('authenticatedLine', () => {
     ],
     [
       'keyless on a tag, ids unknown',
-      { ...KEYLESS, userId: '', orgId: '', keyless: { ...CLAIMS, ref: 'refs/tags/v1.2.0' } },
+      { ...KEYLESS, userId: '', orgId: '', chosen: chosenUser({ ...CLAIMS, ref: 'refs/tags/v1.2.0' }) },
       "Authenticated without a key as user unknown (chosen by the org's trust rules for acme/app at refs/tags/v1.2.0) " +
         'to org unknown at https://acme.my.salesforce.com.'
     ],
     [
       'no username and no claims',
-      { ...KEYLESS, keyless: undefined },
+      { ...KEYLESS, chosen: undefined },
       'Authenticated without a key as user 0055g000003XYZWAA2 to org 00D5g000004ABCDEAA at https://acme.my.salesforce.com.'
     ],
     [

@@ -2,11 +2,13 @@ import { describe, expect, it } from '@jest/globals'
 import type { IncomingHttpHeaders } from 'node:http'
 import { ActionError } from '../../src/errors.js'
 import type { HttpResponse } from '../../src/http.js'
-import { explainOAuthError, type LoginContext } from '../../src/salesforce-errors.js'
-import { AttemptError, describeBody, interpretTokenResponse, MIN_TOKEN_LENGTH, parseIdentity, parseRetryAfter } from '../../src/token.js'
+import { explainOAuthError, type LoginContext } from '../../src/flows/salesforce-errors.js'
+import { FLOWS } from '../../src/flows/index.js'
+import { AttemptError, describeBody, MIN_TOKEN_LENGTH, parseRetryAfter } from '../../src/attempt.js'
+import { interpretTokenResponse, parseIdentity } from '../../src/flows/token.js'
 
 const ctx: LoginContext = {
-  flow: 'jwt-bearer',
+  advice: FLOWS['jwt-bearer'].advice,
   loginUrl: 'https://acme.my.salesforce.com',
   audience: 'https://login.salesforce.com',
   username: 'ci-bot@acme.example'

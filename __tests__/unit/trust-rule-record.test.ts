@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { TrustClaims } from '../../src/flow.js'
-import { developerName, trustRuleAdvice, trustRuleRecord, USERNAME_PLACEHOLDER, xmlText } from '../../src/trust-rule-record.js'
-import { forgedCommands, ROOT } from '../support/runner.mjs'
+import type { TrustClaims } from '../../src/flows/github-oidc/claims.js'
+import { developerName, trustRuleAdvice, trustRuleRecord, USERNAME_PLACEHOLDER } from '../../src/flows/github-oidc/trust-rule-record.js'
+import { xmlText } from '../../src/text.js'
+import { forgedCommands, ROOT } from '../../fakes/runner.mjs'
 
 const CLAIMS: TrustClaims = {
   issuer: 'https://token.actions.githubusercontent.com',
@@ -139,7 +140,7 @@ describe('xmlText', () => {
     ['control characters shown by name', 'a\nb\tc', 'a\\nb\\tc'],
     ['bounded to 255 characters and marked', 'y'.repeat(300), `${'y'.repeat(255)}…`]
   ])('%s', (_, value, expected) => {
-    expect(xmlText(value)).toBe(expected)
+    expect(xmlText(value, 255)).toBe(expected)
   })
 })
 

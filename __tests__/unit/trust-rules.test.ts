@@ -1,8 +1,8 @@
 // The fake org's copy of the Apex handler's trust rules (fake-token-exchange.mjs), checked against the spec.
 // The handler's validation and refusals are tested in fake-token-exchange.test.ts.
 import { describe, expect, it } from '@jest/globals'
-import type { TrustRule } from '../support/fake-salesforce.mjs'
-import { ruleMatches } from '../support/fake-token-exchange.mjs'
+import type { TrustRule } from '../../fakes/fake-salesforce.mjs'
+import { ruleMatches } from '../../fakes/fake-token-exchange.mjs'
 
 type Claims = Record<string, unknown>
 
