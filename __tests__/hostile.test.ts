@@ -412,6 +412,59 @@ describe('no input value is shown in a transformed form (issue 20)', () => {
   })
 })
 
+describe('outside text is transformed in linear time: a 1 MiB hostile answer ends within its deadline + 1 s (issue 20)', () => {
+  const MIB = 1024 * 1024 - 64
+  const fill = (unit: string): string => unit.repeat(Math.floor(MIB / unit.length))
+  const bodies: [string, string][] = [
+    ["repeated '<'", fill('<')],
+    ["repeated '<script'", fill('<script')],
+    ["repeated '<style><'", fill('<style><')],
+    ['nested brackets', fill('[')],
+    ['nested objects', fill('{"a":')],
+    ['one long line of token characters', fill('A')],
+    ['tags that never close', fill('<a href="')]
+  ]
+  it.each(bodies)('%s from the token endpoint (HTTP 503, then HTTP 200)', async (_, body) => {
+    for (const status of [503, 200]) {
+      f.server.fault({ raw: { status, headers: { 'content-type': 'text/html' }, body } })
+      const r = await f.step({ 'max-attempts': '1', 'request-timeout-seconds': '2' }, { timeoutMs: 6000 })
+      expect(r.code).toBe(1)
+      expect(r.errors).toHaveLength(1)
+      expect(r.durationMs).toBeLessThan(2000 + 1000)
+    }
+  })
+
+  it("repeated '<' from GitHub's ID token service", async () => {
+    const k = await setUpGithubOidc()
+    try {
+      k.github.fault({ raw: { status: 503, headers: { 'content-type': 'text/html' }, body: fill('<') } })
+      const r = await k.step({ 'max-attempts': '1', 'request-timeout-seconds': '2' }, { timeoutMs: 6000 })
+      expect(r.errors).toEqual([expect.stringMatching(/the last one: GitHub's token service answered HTTP 503/)])
+      expect(r.durationMs).toBeLessThan(2000 + 1000)
+    } finally {
+      await k.close()
+    }
+  })
+
+  it.each([
+    ['BEGIN lines without an END', fill('-----BEGIN A-----\n')],
+    ['BEGIN lines of many labels', Array.from({ length: 40_000 }, (_, i) => `-----BEGIN ${i.toString(36).toUpperCase()}-----\n`).join('')]
+  ])('a 1 MiB private-key-file of %s is refused in time', async (_, text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-hostile-'))
+    try {
+      writeFileSync(join(dir, 'server.key'), text.slice(0, MIB))
+      const r = await f.step(
+        { 'private-key': '', 'private-key-file': 'server.key', 'max-attempts': '1', 'request-timeout-seconds': '1' },
+        { dir, timeoutMs: 6000 }
+      )
+      expect(r.errors).toEqual([expect.stringMatching(/^Input 'private-key-file' (is not a PEM private key|holds a PEM block)/)])
+      expect(r.durationMs).toBeLessThan(1000 + 1000)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('token answers name only Salesforce hosts, and carry secrets of a real length (issue 20)', () => {
   const goodToken = (): string => {
     const t = `${f.server.orgId.slice(0, 15)}!ARhostile${Math.random().toString(36).slice(2)}0123456789abcdef`
