@@ -632,3 +632,36 @@ describe('the environment cannot turn a login into a leak or an unverified one (
     }
   })
 })
+
+describe('hosts are normalized once, before every host rule (issue 20)', () => {
+  it.each([
+    ['https://acme.lightning.force.com..', "has a host with an empty label \\('https://acme\\.lightning\\.force\\.com\\.\\.'\\)"],
+    ['https://acme..my.salesforce.com', 'has a host with an empty label'],
+    [
+      'https://ACME--UAT.Sandbox.Lightning.Force.Com.',
+      'is a Lightning Experience address .* Use the My Domain URL, https://acme--uat\\.sandbox\\.my\\.salesforce\\.com\\.'
+    ]
+  ])('login-url %s is refused before any request', async (url, message) => {
+    await refusedBeforeAnyRequest({ 'login-url': url }, new RegExp(`^Input 'login-url' ${message}`))
+  })
+
+  it.each(['acme.lightning.force.com..', 'acme.lightning.force.com.', 'ACME.LIGHTNING.FORCE.COM', 'acme..my.salesforce.com'])(
+    'an SFDX auth URL on %s is refused before its refresh token goes anywhere',
+    async host => {
+      const flows = await setUpFlows()
+      try {
+        const before = flows.server.requests.length
+        const r = await flows.step(
+          { 'sfdx-auth-url': flows.sfdxUrl(undefined, host), 'max-attempts': '1', 'request-timeout-seconds': '2' },
+          { env: { NODE_OPTIONS: LOOPBACK_IMPORT } }
+        )
+        expect(r.errors).toEqual([
+          expect.stringMatching(/^Input 'sfdx-auth-url' has a host (with an empty label|that is not a Salesforce login)/)
+        ])
+        expect(flows.server.requests.length).toBe(before)
+      } finally {
+        await flows.close()
+      }
+    }
+  )
+})

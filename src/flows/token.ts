@@ -10,7 +10,7 @@ import {
 } from '../attempt.js'
 import { parseJsonObject, TransportError, type HttpResponse, type PostForm } from '../http.js'
 import type { FlowIo } from '../io.js'
-import { isSalesforceHost } from '../login-url.js'
+import { isSalesforceHost, normalHost } from '../login-url.js'
 import { DEFAULT_POLICY, withRetries } from '../retry.js'
 import { explainOAuthError, isKnownRefusal, type LoginContext } from './salesforce-errors.js'
 import { bounded, excerpt, isPrintable, serverWords } from '../text.js'
@@ -77,8 +77,8 @@ function tooShort(field: string, length: number): AttemptError {
  * The CLI and later steps send the token to instance_url, so an answer naming any other host is refused.
  */
 function trustedHost(url: URL, loginUrl: string): boolean {
-  const login = URL.canParse(loginUrl) ? new URL(loginUrl).hostname : ''
-  return isSalesforceHost(url.hostname) || url.hostname === login
+  const login = URL.canParse(loginUrl) ? normalHost(new URL(loginUrl).hostname) : undefined
+  return isSalesforceHost(url.hostname) || (login !== undefined && normalHost(url.hostname) === login)
 }
 
 /** Refuses an instance or identity URL on a host the token must not go to, naming the host. */

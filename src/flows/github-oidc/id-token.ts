@@ -10,7 +10,7 @@ import {
 } from '../../attempt.js'
 import { ActionError } from '../../errors.js'
 import { parseJsonObject, TransportError, type GetUrl, type HttpResponse } from '../../http.js'
-import { LOCAL_HOSTS } from '../../login-url.js'
+import { isLocalHost } from '../../login-url.js'
 
 /** GitHub's side of the keyless flow: asking the runner's ID token service for this job's OIDC token. */
 
@@ -45,7 +45,7 @@ export function idTokenSource(env: Record<string, string | undefined>): IdTokenS
   } catch {
     parsed = undefined
   }
-  const local = parsed && LOCAL_HOSTS.includes(parsed.hostname) && parsed.protocol === 'http:'
+  const local = parsed && isLocalHost(parsed.hostname) && parsed.protocol === 'http:'
   if (!parsed || (parsed.protocol !== 'https:' && !local)) {
     throw new ActionError(
       'ACTIONS_ID_TOKEN_REQUEST_URL is not an https URL, so the runner request token will not be sent to it. ' +
