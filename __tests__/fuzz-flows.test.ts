@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { setUpFlows, type FlowsFixture } from './support/flows.js'
 import {
   HOSTILE,
+  hostRefusal,
+  hostSpelling,
   LOOPBACK,
   mutateText,
   nodeDebug,
@@ -123,8 +125,9 @@ describe(`fuzz of the client credentials and SFDX auth URL flows (FUZZ_SEED=${SE
 })
 
 // The families of issue 20 in these two flows: a secret pasted into any input (the runner masks it only as given,
-// so no piece of it may show in another form), and the debug, proxy and TLS variables, refused before any request.
-const FAMILY_RUNS = Number(process.env.FUZZ_FLOW_FAMILY_RUNS ?? 12)
+// so no piece of it may show in another form), the debug, proxy and TLS variables, refused before any request,
+// and SFDX auth URL hosts in every spelling, each judged as its one normal form.
+const FAMILY_RUNS = Number(process.env.FUZZ_FLOW_FAMILY_RUNS ?? 15)
 
 describe(`the issue 20 families in the client credentials and SFDX auth URL flows (FUZZ_SEED=${SEED}, ${FAMILY_RUNS} runs)`, () => {
   it(`${FAMILY_RUNS} runs hold what each family promises`, async () => {
@@ -138,7 +141,25 @@ describe(`the issue 20 families in the client credentials and SFDX auth URL flow
       let what: string
       let env: Record<string, string> = {}
       let check: (res: StepResult) => string[]
-      if (run % 2 === 0) {
+      if (run % 3 === 2) {
+        const { host, kind } = hostSpelling(r, false)
+        const refusal = hostRefusal('sfdx-auth-url', kind)
+        inputs['sfdx-auth-url'] = f.sfdxUrl(undefined, host)
+        delete inputs['client-id']
+        delete inputs['client-secret']
+        delete inputs['login-url']
+        inputs['request-timeout-seconds'] = '2'
+        inputs['max-attempts'] = '1'
+        what = `an SFDX auth URL on ${host} (${kind})`
+        check = res =>
+          refusal
+            ? refusal.test(res.errors[0] ?? '') && f.server.tokenRequests().length === before
+              ? []
+              : [`expected a refusal before any request matching ${refusal}, got ${res.errors[0]?.slice(0, 200)}`]
+            : /^Input 'sfdx-auth-url'/.test(res.errors[0] ?? '')
+              ? [`refused: ${res.errors[0].slice(0, 200)}`]
+              : []
+      } else if (run % 3 === 0) {
         const secret = pastedSecret(r)
         const name = r.pick(Object.keys(ACTION.inputs))
         inputs[name] = secret.value

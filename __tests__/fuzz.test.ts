@@ -15,6 +15,8 @@ import {
   HEADER_SAFE,
   HOSTILE,
   hostileBody,
+  hostRefusal,
+  hostSpelling,
   LOOPBACK,
   mutateText,
   nodeDebug,
@@ -664,9 +666,9 @@ describe(`keyless fuzz of the bundled action (FUZZ_SEED=${SEED}, ${KEYLESS_RUNS}
 
 // The families of issue 20, a few targeted runs each (FUZZ_FAMILY_RUNS, round robin over the families): a secret
 // pasted into any input, a 1 MiB hostile answer under a deadline, the debug, proxy and TLS variables, hostile
-// instance_url and identity hosts, and token lengths around the floor. Replay one with FUZZ_SEED and FUZZ_RUN.
-const FAMILY_RUNS = Number(process.env.FUZZ_FAMILY_RUNS ?? 30)
-const FAMILIES = ['pasted secret', 'hostile body', 'environment', 'answer host', 'token length'] as const
+// instance_url and identity hosts, token lengths around the floor, and host spellings. Replay one with FUZZ_SEED and FUZZ_RUN.
+const FAMILY_RUNS = Number(process.env.FUZZ_FAMILY_RUNS ?? 36)
+const FAMILIES = ['pasted secret', 'hostile body', 'environment', 'answer host', 'token length', 'host spelling'] as const
 /** The deadline of a run that receives a 1 MiB answer: it must end within this plus a second. */
 const BODY_DEADLINE_S = 2
 const PROXY_PASSWORD = 'Pr0xyFuzzPassw0rd'
@@ -706,6 +708,18 @@ function makeFamilyCase(r: Random, f: Fixture, run: number): FamilyCase {
       answer: { status, headers: { 'content-type': r.pick(['text/html', 'application/json', 'text/plain']) }, body },
       timeoutMs: limit + 3000,
       check: res => (res.code === 1 && res.durationMs < limit ? [] : [`code ${res.code} after ${res.durationMs} ms (limit ${limit} ms)`])
+    }
+  }
+  if (family === 'host spelling') {
+    const { host, kind } = hostSpelling(r)
+    const refusal = hostRefusal('login-url', kind)
+    return {
+      what: `${family}: login-url https://${host} (${kind})`,
+      inputs: { 'login-url': `https://${host}`, 'request-timeout-seconds': '2' },
+      env: {},
+      check: refusal
+        ? refusedBefore(refusal)
+        : res => (/^Input 'login-url'/.test(res.errors[0] ?? '') ? [`refused: ${res.errors[0].slice(0, 200)}`] : [])
     }
   }
   if (family === 'environment') {

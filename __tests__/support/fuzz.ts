@@ -234,3 +234,40 @@ export function answerHost(r: Random, login: string): { host: string; trusted: b
 
 /** A token length around the floor (MIN_TOKEN_LENGTH, 32) and at the extremes. */
 export const tokenLength = (r: Random): number => r.pick([0, 1, 2, 7, 8, 16, 24, 31, 32, 33, 64, 1000])
+
+/** What a host rule must make of a host, whatever its spelling. */
+export type HostKind = 'lightning' | 'salesforce' | 'other' | 'empty label'
+
+/**
+ * A host in a spelling a URL parser accepts: upper case, a trailing dot, full-width or percent-encoded dots
+ * (`url` only: the SFDX auth URL takes plain host characters), or with an empty label, which no host name has.
+ */
+export function hostSpelling(r: Random, url = true): { host: string; kind: HostKind } {
+  const bases: [string, HostKind][] = [
+    ['acme.lightning.force.com', 'lightning'],
+    ['acme--uat.sandbox.lightning.force.com', 'lightning'],
+    ['lightning.force.com', 'lightning'],
+    ['acme.my.salesforce.com', 'salesforce'],
+    ['login.salesforce.com', 'salesforce'],
+    ['evil.example', 'other'],
+    ['salesforce.com.evil.example', 'other'],
+    ['lightning.force.com.evil.example', 'other']
+  ]
+  const [base, kind] = r.pick(bases)
+  let host = [...base].map(c => (r.chance(0.3) ? c.toUpperCase() : c)).join('')
+  if (url && r.chance(0.3)) host = host.replace(/\./g, () => r.pick(['.', '.', '\u3002', '\uff0e', '%2E']))
+  const spelling = r.int(4)
+  if (spelling === 1) return { host: `${host}.`, kind }
+  if (spelling === 2) return { host: `${host}${r.pick(['..', '...'])}`, kind: 'empty label' }
+  if (spelling === 3) return { host: host.replace('.', url && r.chance(0.5) ? '.%2E' : '..'), kind: 'empty label' }
+  return { host, kind }
+}
+
+/** The refusal a host of each kind gets, by the input it came in; undefined where no input rule refuses it. */
+export function hostRefusal(input: 'login-url' | 'sfdx-auth-url', kind: HostKind): RegExp | undefined {
+  if (kind === 'empty label') return new RegExp(`^Input '${input}' has a host with an empty label`)
+  if (input === 'sfdx-auth-url')
+    return kind === 'salesforce' ? undefined : /^Input 'sfdx-auth-url' has a host that is not a Salesforce login/
+  if (kind === 'lightning') return /^Input 'login-url' is a Lightning Experience address/
+  return kind === 'other' ? /^Input 'login-url' is not a Salesforce host/ : undefined
+}
