@@ -14,7 +14,7 @@ const SOURCE_DIR = 'force-app'
 /** Salesforce's bar for RunSpecifiedTests: each class and trigger in the deploy at 75 % (Metadata API guide). */
 const REQUIRED_COVERAGE = 75
 export const NO_SF =
-  'The Salesforce CLI (sf) is not installed or not on PATH: install it with `npm install --global @salesforce/cli@2.135.7` ' +
+  'The Salesforce CLI (sf) is not installed or not on PATH: install it with `npm install --global @salesforce/cli@2.150.6` ' +
   '(the version this project tests; on Node 20 see the README about undici), then log in to the org and re-run.'
 const USAGE = 'Usage: npm run salesforce:verify -- --target-org ALIAS [--dry-run] [--wait MINUTES]'
 
