@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { checkEnvironment } from './environment.js'
 import { ActionError } from './errors.js'
 import type { FlowSpec, Login } from './flows/flow.js'
 import { FLOWS } from './flows/index.js'
@@ -88,12 +89,10 @@ export async function login(): Promise<void> {
 export async function run(): Promise<void> {
   const isPost = core.getState(STATE.isPost) === 'true'
   try {
-    if (isPost) {
-      await cleanup()
-    } else {
-      core.saveState(STATE.isPost, 'true')
-      await login()
-    }
+    if (!isPost) core.saveState(STATE.isPost, 'true')
+    // Before any input is read or any request made, in both steps: a later step may have changed the environment.
+    checkEnvironment(process.env)
+    await (isPost ? cleanup() : login())
   } catch (err) {
     const message = err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`
     core.setFailed(neutralize(secrets.redact(message)))
