@@ -61,7 +61,9 @@ describe('create-certificate', () => {
     expect(statSync(join(run.out, 'server.key')).mode & 0o777).toBe(0o600)
 
     expect(run.stdout).toContain('Upload keys/server.crt')
-    expect(run.stdout).toContain('"Use digital signatures"')
+    expect(run.stdout).toContain('"Enable JWT Bearer Flow", then "Upload Files"')
+    expect(run.stdout).toContain('What Salesforce does with an\n     expired certificate is not documented')
+    expect(run.stdout).not.toContain('stops accepting')
     expect(run.stdout).toContain('gh secret set SALESFORCE_PRIVATE_KEY < keys/server.key')
     expect(run.stdout).toContain('rm keys/server.key')
     expect(run.stdout).not.toContain('PASSPHRASE')

@@ -6,6 +6,8 @@ import { gzipSync } from 'node:zlib'
 import { parse } from 'yaml'
 import { isSandboxHost } from '../src/login-url.js'
 import { EXPIRY_WARNING_DAYS } from '../src/flows/jwt-bearer/certificate.js'
+import { MAX_KEY_FILE_BYTES } from '../src/flows/jwt-bearer/key-file.js'
+import { DEFAULT_POLICY } from '../src/retry.js'
 import { readInputs } from '../src/inputs.js'
 import { keySecrets } from '../src/flows/jwt-bearer/key.js'
 import { isOrgAllowed, parseAllowedOrgIds } from '../src/orgs.js'
@@ -14,8 +16,10 @@ import { ACTION, ROOT } from '../fakes/runner.mjs'
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
 
-/** The Salesforce CLI version `npm run test:cli` installs and proves, read from where that script takes it. */
-const SF_CLI_VERSION = /export const SF_CLI_VERSION = '([^']+)'/.exec(read('fakes/sf-cli.mjs'))![1]
+/** The Salesforce CLI version `npm run test:cli` installs and proves, and the Node it needs, from where that script takes them. */
+const sfCli = read('fakes/sf-cli.mjs')
+const SF_CLI_VERSION = /export const SF_CLI_VERSION = '([^']+)'/.exec(sfCli)![1]
+const SF_CLI_NODE_FLOOR = /export const SF_CLI_NODE_FLOOR = '([^']+)'/.exec(sfCli)![1]
 
 /** Our own Markdown: the README, every page under docs/, and the Salesforce project's README. */
 const MARKDOWN = [
@@ -129,6 +133,18 @@ describe('action.yml is Marketplace-ready', () => {
     expect(ACTION.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' })
   })
 
+  it('goes by one name that fits every flow: action.yml, the README title, package.json, its lock and the user agent', () => {
+    const name = JSON.parse(read('package.json')).name as string
+    const lock = JSON.parse(read('package-lock.json'))
+    expect([lock.name, lock.packages[''].name]).toEqual([name, name])
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('.ts'))
+    const agents = sources.flatMap(f => [...read(`src/${f}`).matchAll(/USER_AGENT = '([^']+)'/g)].map(m => m[1]))
+    expect(agents).toEqual([name])
+    expect(name).toBe((ACTION.name as string).toLowerCase().replace(/ /g, '-'))
+    expect(readme.split('\n')[0]).toBe(`# ${ACTION.name}`)
+    expect(ACTION.name).not.toMatch(/JWT|OIDC|keyless/i)
+  })
+
   it('gives login-url no default, so the action can tell it was not set', () => {
     expect(ACTION.inputs['login-url'].default).toBeUndefined()
     expect(ACTION.inputs.audience.default).toBeUndefined()
@@ -178,14 +194,25 @@ describe('the README is a front door', () => {
     ])
   })
 
-  it('puts "try it with no org" before the quick start', () => {
-    expect(readme.indexOf('\n## Try it with no org\n')).toBeGreaterThan(0)
-    expect(readme.indexOf('\n## Try it with no org\n')).toBeLessThan(readme.indexOf('\n## Quick start\n'))
+  it('holds in its first 40 lines what it does, which flow to pick (with each auth-flow value), and a complete workflow', () => {
+    const first = readme.split('\n').slice(0, 40).join('\n')
+    expect(first).toMatch(/^# .+\n\nOne GitHub Actions step that logs the job in to a Salesforce org/)
+    const table = first.split('\n## Which flow should I use?\n')[1].split('\n## ')[0]
+    const rows = table.split('\n').filter(l => l.startsWith('| ['))
+    expect(rows.map(r => /`([a-z-]+)`/.exec(r)?.[1])).toEqual(['github-oidc', 'jwt-bearer', 'client-credentials', 'sfdx-url'])
+    expect(rows.map(r => /`([a-z-]+)`/.exec(r)![1]).every(flow => ACTION.inputs['auth-flow'].description.includes(flow))).toBe(true)
+    const quick = first.split('\n## Quick start\n')[1]
+    const workflow = parse(yamlBlocks(`${quick}\n`)[0]) // the block must close within the 40 lines
+    expect(workflow.on).toBeDefined()
+    expect(workflow.permissions['id-token']).toBe('write')
+    const steps = Object.values(workflow.jobs as Record<string, { steps: Record<string, unknown>[] }>)[0].steps
+    const login = steps.find(step => String(step.uses).startsWith(`your-org/${JSON.parse(read('package.json')).name}@`))!
+    expect((login.with as Record<string, string>)['auth-flow']).toBe('github-oidc')
+    expect(steps.indexOf(login)).toBeLessThan(steps.length - 1) // and a step that uses the token
   })
 
-  it('asks for id-token: write in the keyless quick start', () => {
-    const keyless = readme.split('\n### Keyless (GitHub OIDC)\n')[1].split('\n### ')[0]
-    expect(parse(yamlBlocks(keyless)[0]).permissions['id-token']).toBe('write')
+  it('puts "try it with no org" after the quick start', () => {
+    expect(readme.indexOf('\n## Try it with no org\n')).toBeGreaterThan(readme.indexOf('\n## Quick start\n'))
   })
 
   it('lists every output', () => {
@@ -252,7 +279,10 @@ describe('every workflow shown is valid YAML', () => {
     const offered = (flow: string): boolean => ACTION.inputs['auth-flow'].description.includes(flow)
     let checked = 0
     for (const [name, text] of [...blocks, ...examples]) {
-      const uses = [...text.matchAll(/uses: your-org\/salesforce-jwt-auth-action@\S+\n(?:.*\n)*?\s+with:\n((?:\s{4,}[a-z-]+:.*\n?)+)/g)]
+      // docs/keyless.md (another branch's page) may still use the old repository name until it is merged.
+      const uses = [
+        ...text.matchAll(/uses: your-org\/salesforce-(?:oauth-login|jwt-auth-action)@\S+\n(?:.*\n)*?\s+with:\n((?:\s{4,}[a-z-]+:.*\n?)+)/g)
+      ]
       for (const m of uses) {
         const flow = /auth-flow: (\S+)/.exec(m[1])?.[1]
         if (flow !== undefined && !offered(flow)) continue
@@ -329,12 +359,30 @@ describe('what the docs claim about the code holds', () => {
     for (const w of words) expect(`${w}: ${documented.includes(w)}`).toBe(`${w}: true`)
   })
 
-  it('pins every Salesforce CLI install to the version npm run test:cli proves', () => {
-    const installs = [...blocks, ...examples, ...MARKDOWN.map(p => [p, page(p)])].flatMap(([name, text]) =>
-      [...text.matchAll(/npm (?:install|i) (?:--global|-g) @salesforce\/cli(@\S+)?/g)].map(m => `${name}: ${m[1] ?? '(unpinned)'}`)
+  it('pins every Salesforce CLI install to the version npm run test:cli proves (docs, examples, workflows, scripts)', () => {
+    const workflows = readdirSync(join(ROOT, '.github/workflows')).map(f => [`.github/workflows/${f}`, read(`.github/workflows/${f}`)])
+    const scripts = readdirSync(join(ROOT, 'script')).map(f => [`script/${f}`, read(`script/${f}`)])
+    const installs = [...blocks, ...examples, ...workflows, ...scripts, ...MARKDOWN.map(p => [p, page(p)])].flatMap(([name, text]) =>
+      [...text.matchAll(/npm (?:install|i) (?:--global|-g) "?@salesforce\/cli(@[^\s"`]+)?/g)].map(m => {
+        // A workflow may name the version once, in its env: SF_CLI_VERSION.
+        const pin = m[1] === '@${SF_CLI_VERSION}' ? `@${/^\s+SF_CLI_VERSION: (\S+)$/m.exec(text)?.[1]}` : m[1]
+        return `${name}: ${pin ?? '(unpinned)'}`
+      })
     )
-    expect(installs.length).toBeGreaterThan(3)
+    expect(installs.length).toBeGreaterThan(8)
     expect(installs.filter(i => !i.endsWith(`: @${SF_CLI_VERSION}`))).toEqual([])
+  })
+
+  it('gives the Node floor of the pinned CLI as sf-cli.mjs pins it, wherever a page or example names it', () => {
+    const floor = SF_CLI_NODE_FLOOR.replace(/\.0$/, '')
+    expect(page('docs/cli.md').replace(/\s+/g, ' ')).toContain(
+      `Salesforce CLI ${SF_CLI_VERSION} needs **Node ${SF_CLI_NODE_FLOOR} or newer**`
+    )
+    const named = [...examples, ...MARKDOWN.map(p => [p, page(p)])].flatMap(([name, text]) =>
+      [...text.matchAll(/Salesforce CLI (\S+) needs Node ([\d.]+)/g)].map(m => `${name}: ${m[1]} ${m[2]}`)
+    )
+    expect(named.length).toBeGreaterThan(5)
+    expect(named.filter(n => !n.endsWith(`: ${SF_CLI_VERSION} ${floor}`))).toEqual([])
   })
 
   it('names the Salesforce CLI version that npm run test:cli proves', () => {
@@ -364,6 +412,71 @@ describe('what the docs claim about the code holds', () => {
   })
 })
 
+describe('every number the docs give matches what the project measures or pins', () => {
+  const faq = page('docs/faq.md')
+  const flat = (text: string): string => text.replace(/\s+/g, ' ')
+  const bench = read('script/bench.mjs')
+  const constant = (name: string): number => Number(new RegExp(`const ${name} = ([\\d.]+)`).exec(bench)![1])
+
+  it('gives the benchmark targets bench.mjs checks, and the same ratios in the README as in the FAQ tables', () => {
+    const table = faq.split('| action ÷ floor | target |')[1].split('\n\n')[0]
+    const rows = [...table.matchAll(/^\| ([^|]+?) +\| [\d.]+ ms +\| [\d.]+ ms +\| ([\d.]+) +\| ([\d.]+) +\|$/gm)]
+    expect(rows.map(r => r[1])).toEqual(['JWT bearer', 'keyless', 'client credentials', 'SFDX auth URL'])
+    expect(rows.map(r => Number(r[3]))).toEqual([1, 1, 2, 2].map(n => constant(n === 1 ? 'TARGET_RATIO' : 'SINGLE_REQUEST_TARGET')))
+    const quiet = rows.map(r => Number(r[2]))
+    const loaded = [
+      ...flat(faq).matchAll(
+        /action ÷ floor ([\d.]+) \(JWT bearer\), ([\d.]+) \(keyless\), ([\d.]+) \(client credentials\), ([\d.]+) \(SFDX auth URL\)/g
+      )
+    ]
+    expect(loaded).toHaveLength(1)
+    const heavy = loaded[0].slice(1).map(Number)
+    const range = (xs: number[]): string => `${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)}`
+    expect(flat(readme)).toContain(`action ÷ floor (medians) ${range(quiet)} for the four flows`)
+    expect(flat(readme)).toContain(`${range(heavy)} under heavy load`)
+  })
+
+  it('gives the retry waits, the key file limit and the certificate warning as the code has them', () => {
+    expect(flat(faq)).toContain(
+      `at most ${DEFAULT_POLICY.maxDelayMs / 1000} s a wait; a \`Retry-After\` is honoured up to ${DEFAULT_POLICY.retryAfterCapMs / 1000} s`
+    )
+    const mib = `at most ${MAX_KEY_FILE_BYTES / 1024 / 1024} MiB`
+    for (const path of ['docs/jwt-bearer.md', 'docs/troubleshooting.md'])
+      expect(`${path}: ${flat(page(path)).includes(mib)}`).toBe(`${path}: true`)
+    expect(faq).toContain(`The action's ${EXPIRY_WARNING_DAYS}-day warning`)
+    expect(read('script/create-certificate.mjs')).toContain(`the action warns ${EXPIRY_WARNING_DAYS} days before`)
+  })
+
+  it('gives the same test durations and runner version wherever they appear', () => {
+    const durations = (text: string): string[] => [...flat(text).matchAll(/about (\d+ (?:minutes|seconds))/g)].map(m => m[1])
+    expect(durations(readme.split('\n## Contributing\n')[1])).toEqual(['9 minutes', '20 seconds'])
+    expect(durations(faq.split('\n## How do I contribute?\n')[1])).toEqual(['9 minutes', '20 seconds'])
+    const runners = [readme, faq].map(t => /needs runner ([\d.]+)|`node24` \(([\d.]+) or newer/.exec(flat(t))!.slice(1).find(Boolean))
+    expect(runners[0]).toBe(runners[1])
+    expect(ACTION.runs.using).toBe('node24')
+  })
+
+  it('names no Salesforce CLI version but the pin, the release that hid secrets, and dated measurements', () => {
+    const texts = [
+      ...MARKDOWN.map(p => [p, page(p)]),
+      ...examples,
+      ...readdirSync(join(ROOT, 'script')).map(f => [`script/${f}`, read(`script/${f}`)])
+    ]
+    const stray = texts.flatMap(([name, text]) =>
+      text
+        .split('\n')
+        .flatMap(line => [...line.matchAll(/\b2\.1\d\d\.\d+\b/g)].map(m => ({ name, line, version: m[0] })))
+        .filter(({ version, line }) => {
+          if (version === SF_CLI_VERSION || version === '2.136.8') return false // the pin; the release of forcedotcom/cli #3560
+          // An older version only where the page says it was measured or read then.
+          return !/earlier|sf org login jwt|flags as|Node 20 with `undici`/.test(line)
+        })
+        .map(({ name, version }) => `${name}: ${version}`)
+    )
+    expect(stray).toEqual([])
+  })
+})
+
 describe('the example workflows are safe to copy', () => {
   it.each(examples)('%s sets permissions', (_name, text) => {
     expect(parse(text).permissions).toBeDefined()
@@ -378,11 +491,12 @@ describe('the example workflows are safe to copy', () => {
   })
 
   it.each([...examples, ...blocks].filter(([, text]) => text.includes('npm install --global @salesforce/cli')))(
-    '%s sets up Node 22 or newer before installing the Salesforce CLI',
+    "%s sets up a Node at or above the pinned CLI's floor before installing it",
     (_name, text) => {
       const before = text.split('npm install --global @salesforce/cli')[0]
       const version = /actions\/setup-node@v\d+[\s\S]*?node-version: (\d+)/.exec(before)
-      expect(Number(version?.[1])).toBeGreaterThanOrEqual(22)
+      // A major alone resolves to its newest release, so the floor's major is enough.
+      expect(Number(version?.[1])).toBeGreaterThanOrEqual(Number(SF_CLI_NODE_FLOOR.split('.')[0]))
     }
   )
 })

@@ -5,8 +5,23 @@
 // Replay a failure with FUZZ_SEED=<seed> (and FUZZ_RUN=<run> for that run alone).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { setUpFlows, type FlowsFixture } from './support/flows.js'
-import { HOSTILE, LOOPBACK, mutateText, problems, RUN_LIMIT_MS, runLanes } from './support/fuzz.js'
+import {
+  HOSTILE,
+  hostRefusal,
+  hostSpelling,
+  LOOPBACK,
+  mutateText,
+  nodeDebug,
+  pastedSecret,
+  problems,
+  proxyVariable,
+  RUN_LIMIT_MS,
+  runLanes,
+  tlsRejectUnauthorized,
+  transformedLeaks
+} from './support/fuzz.js'
 import { seededRandom, type Random } from './support/random.js'
+import { ACTION, type StepResult } from '../fakes/runner.mjs'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_204)
 const RUNS = Number(process.env.FUZZ_FLOW_RUNS ?? 160)
@@ -107,4 +122,72 @@ describe(`fuzz of the client credentials and SFDX auth URL flows (FUZZ_SEED=${SE
     })
     expect(failures).toEqual([])
   }, 300_000)
+})
+
+// The families of issue 20 in these two flows: a secret pasted into any input (the runner masks it only as given,
+// so no piece of it may show in another form), the debug, proxy and TLS variables, refused before any request,
+// and SFDX auth URL hosts in every spelling, each judged as its one normal form.
+const FAMILY_RUNS = Number(process.env.FUZZ_FLOW_FAMILY_RUNS ?? 15)
+
+describe(`the issue 20 families in the client credentials and SFDX auth URL flows (FUZZ_SEED=${SEED}, ${FAMILY_RUNS} runs)`, () => {
+  it(`${FAMILY_RUNS} runs hold what each family promises`, async () => {
+    const failures = await runLanes(lanes, FAMILY_RUNS, ONLY, async (f, run) => {
+      const r = seededRandom(SEED * 1_000_003 + 900_000 + run)
+      const cc = r.chance(0.5)
+      const inputs: Record<string, string> = cc
+        ? { 'client-id': f.cc.clientId, 'client-secret': f.cc.clientSecret, 'login-url': f.server.url }
+        : { 'sfdx-auth-url': f.sfdxUrl() }
+      const before = f.server.tokenRequests().length
+      let what: string
+      let env: Record<string, string> = {}
+      let check: (res: StepResult) => string[]
+      if (run % 3 === 2) {
+        const { host, kind } = hostSpelling(r, false)
+        const refusal = hostRefusal('sfdx-auth-url', kind)
+        inputs['sfdx-auth-url'] = f.sfdxUrl(undefined, host)
+        delete inputs['client-id']
+        delete inputs['client-secret']
+        delete inputs['login-url']
+        inputs['request-timeout-seconds'] = '2'
+        inputs['max-attempts'] = '1'
+        what = `an SFDX auth URL on ${host} (${kind})`
+        check = res =>
+          refusal
+            ? refusal.test(res.errors[0] ?? '') && f.server.tokenRequests().length === before
+              ? []
+              : [`expected a refusal before any request matching ${refusal}, got ${res.errors[0]?.slice(0, 200)}`]
+            : /^Input 'sfdx-auth-url'/.test(res.errors[0] ?? '')
+              ? [`refused: ${res.errors[0].slice(0, 200)}`]
+              : []
+      } else if (run % 3 === 0) {
+        const secret = pastedSecret(r)
+        const name = r.pick(Object.keys(ACTION.inputs))
+        inputs[name] = secret.value
+        what = `a pasted secret in '${name}'`
+        check = res => transformedLeaks(res, secret)
+      } else {
+        const password = 'Pr0xyFuzzPassw0rd'
+        const [variable, refused] = r.pick([
+          () => (({ value, refused }) => [{ NODE_DEBUG: value }, refused] as const)(nodeDebug(r)),
+          () => (({ name, value, refused }) => [{ [name]: value }, refused] as const)(proxyVariable(r, password)),
+          () => (({ value, refused }) => [{ NODE_TLS_REJECT_UNAUTHORIZED: value }, refused] as const)(tlsRejectUnauthorized(r))
+        ])()
+        env = variable
+        what = Object.keys(variable).join(', ')
+        check = res => [
+          ...(refused && !(res.code === 1 && f.server.tokenRequests().length === before) ? ['not refused before any request'] : []),
+          ...(!refused && res.code !== 0 ? [`refused: ${res.errors[0]?.slice(0, 200)}`] : []),
+          ...(`${res.stdout}${res.stderr}`.includes(password) ? ['the proxy password shows'] : [])
+        ]
+      }
+      const result = await f.step(inputs, { env: { NODE_OPTIONS: LOOPBACK, ...env }, timeoutMs: RUN_LIMIT_MS }).catch((err: Error) => err)
+      if (result instanceof Error) return `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${what}): ${result.message.split('\n').slice(0, 6).join(' ')}`
+      const found = [
+        ...problems(result, () => undefined, inputs).filter(p => !(env.NODE_DEBUG && p.startsWith('stderr'))),
+        ...check(result)
+      ]
+      return found.length > 0 ? `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${what}): ${found.join('; ')}` : undefined
+    })
+    expect(failures).toEqual([])
+  }, 120_000)
 })

@@ -10,9 +10,27 @@ import { sfId } from '../fakes/fake-salesforce.mjs'
 import { assertNoLeaks, rememberSecret, setUp, type Fixture, type Server } from './support/harness.js'
 import { setUpGithubOidc, type GithubOidcFixture } from './support/github-oidc.js'
 import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, makeIdentity } from '../fakes/keys.mjs'
-import { HEADER_SAFE, HOSTILE, LOOPBACK, mutateText, problems, RUN_LIMIT_MS, runLanes } from './support/fuzz.js'
+import {
+  answerHost,
+  HEADER_SAFE,
+  HOSTILE,
+  hostileBody,
+  hostRefusal,
+  hostSpelling,
+  LOOPBACK,
+  mutateText,
+  nodeDebug,
+  pastedSecret,
+  problems,
+  proxyVariable,
+  RUN_LIMIT_MS,
+  runLanes,
+  tlsRejectUnauthorized,
+  tokenLength,
+  transformedLeaks
+} from './support/fuzz.js'
 import { seededRandom, type Random } from './support/random.js'
-import { FORGED, runStep } from '../fakes/runner.mjs'
+import { ACTION, FORGED, runStep, type StepResult } from '../fakes/runner.mjs'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128)
 const RUNS = Number(process.env.FUZZ_RUNS ?? 320)
@@ -644,4 +662,240 @@ describe(`keyless fuzz of the bundled action (FUZZ_SEED=${SEED}, ${KEYLESS_RUNS}
     })
     expect(failures).toEqual([])
   }, 300_000)
+})
+
+// The families of issue 20, a few targeted runs each (FUZZ_FAMILY_RUNS, round robin over the families): a secret
+// pasted into any input, a 1 MiB hostile answer under a deadline, the debug, proxy and TLS variables, hostile
+// instance_url and identity hosts, token lengths around the floor, and host spellings. Replay one with FUZZ_SEED and FUZZ_RUN.
+const FAMILY_RUNS = Number(process.env.FUZZ_FAMILY_RUNS ?? 36)
+const FAMILIES = ['pasted secret', 'hostile body', 'environment', 'answer host', 'token length', 'host spelling'] as const
+/** The deadline of a run that receives a 1 MiB answer: it must end within this plus a second. */
+const BODY_DEADLINE_S = 2
+const PROXY_PASSWORD = 'Pr0xyFuzzPassw0rd'
+
+interface FamilyCase {
+  what: string
+  inputs: Record<string, string>
+  env: Record<string, string>
+  answer?: { status: number; headers: Record<string, string>; body: string }
+  /** What this run must hold, given its result and the requests the org saw. */
+  check: (r: StepResult, sent: number) => string[]
+  /** A run that must end sooner than RUN_LIMIT_MS is killed soon after its limit, so a failure is quick too. */
+  timeoutMs?: number
+}
+
+function makeFamilyCase(r: Random, f: Fixture, run: number): FamilyCase {
+  const family = FAMILIES[run % FAMILIES.length]
+  const refusedBefore = (rx: RegExp) => (res: StepResult, sent: number) =>
+    rx.test(res.errors[0] ?? '') && sent === 0
+      ? []
+      : [`expected a refusal before any request matching ${rx}, got ${res.errors[0]?.slice(0, 200)}`]
+  if (family === 'pasted secret') {
+    const secret = pastedSecret(r)
+    const name = r.pick(Object.keys(ACTION.inputs))
+    const inputs: Record<string, string> = { [name]: secret.value }
+    if (name === 'private-key-file') inputs['private-key'] = ''
+    return { what: `${family} in '${name}'`, inputs, env: {}, check: res => transformedLeaks(res, secret) }
+  }
+  if (family === 'hostile body') {
+    const { what, body } = hostileBody(r)
+    const status = r.pick([200, 400, 401, 404, 500, 503])
+    const limit = (BODY_DEADLINE_S + 1) * 1000
+    return {
+      what: `${family}: HTTP ${status}, ${what}`,
+      inputs: { 'request-timeout-seconds': String(BODY_DEADLINE_S) },
+      env: {},
+      answer: { status, headers: { 'content-type': r.pick(['text/html', 'application/json', 'text/plain']) }, body },
+      timeoutMs: limit + 3000,
+      check: res => (res.code === 1 && res.durationMs < limit ? [] : [`code ${res.code} after ${res.durationMs} ms (limit ${limit} ms)`])
+    }
+  }
+  if (family === 'host spelling') {
+    const { host, kind } = hostSpelling(r)
+    const refusal = hostRefusal('login-url', kind)
+    return {
+      what: `${family}: login-url https://${host} (${kind})`,
+      inputs: { 'login-url': `https://${host}`, 'request-timeout-seconds': '2' },
+      env: {},
+      check: refusal
+        ? refusedBefore(refusal)
+        : res => (/^Input 'login-url'/.test(res.errors[0] ?? '') ? [`refused: ${res.errors[0].slice(0, 200)}`] : [])
+    }
+  }
+  if (family === 'environment') {
+    const pick = r.int(3)
+    if (pick === 0) {
+      const { value, refused } = nodeDebug(r)
+      return {
+        what: `NODE_DEBUG=${value}`,
+        inputs: {},
+        env: { NODE_DEBUG: value },
+        check: refused ? refusedBefore(/^NODE_DEBUG names/) : res => (res.code === 0 ? [] : [`refused: ${res.errors[0]?.slice(0, 200)}`])
+      }
+    }
+    if (pick === 1) {
+      const { name, value, refused } = proxyVariable(r, PROXY_PASSWORD)
+      const leak = (res: StepResult): string[] =>
+        `${res.stdout}${res.stderr}`.includes(PROXY_PASSWORD) ? ['the proxy password shows'] : []
+      return {
+        what: `${name}=<${value.length} characters>`,
+        inputs: {},
+        env: { [name]: value },
+        check: refused
+          ? (res, sent) => [...refusedBefore(new RegExp(`^${name} is set but is not a proxy URL`))(res, sent), ...leak(res)]
+          : res => [...(res.code === 0 ? [] : [`refused: ${res.errors[0]?.slice(0, 200)}`]), ...leak(res)]
+      }
+    }
+    const { value, refused } = tlsRejectUnauthorized(r)
+    return {
+      what: `NODE_TLS_REJECT_UNAUTHORIZED=${JSON.stringify(value)}`,
+      inputs: {},
+      env: { NODE_TLS_REJECT_UNAUTHORIZED: value },
+      check: refused
+        ? refusedBefore(/^NODE_TLS_REJECT_UNAUTHORIZED=0 .*NODE_EXTRA_CA_CERTS/)
+        : res => (res.code === 0 ? [] : [`refused: ${res.errors[0]}`])
+    }
+  }
+  const token = `${f.server.orgId.slice(0, 15)}!AR${createHash('sha256').update(String(r.next())).digest('base64url')}`
+  rememberSecret(token)
+  const fields: Record<string, string> = {
+    access_token: token,
+    instance_url: 'https://acme.my.salesforce.com',
+    id: `https://login.salesforce.com/id/${f.server.orgId}/${sfId('005')}`,
+    token_type: 'Bearer'
+  }
+  const answer = (): FamilyCase['answer'] => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fields)
+  })
+  if (family === 'answer host') {
+    const field = r.pick(['instance_url', 'id'])
+    const { host, trusted } = answerHost(r, `127.0.0.1:${f.server.port}`)
+    fields[field] = `https://${host}${field === 'id' ? `/id/${f.server.orgId}/${sfId('005')}` : ''}`
+    return {
+      what: `${family}: ${field} ${fields[field]}`,
+      inputs: {},
+      env: {},
+      answer: answer(),
+      check: res =>
+        trusted === (res.code === 0) && (trusted || /which is neither a Salesforce host nor the login host/.test(res.errors[0] ?? ''))
+          ? []
+          : [`${trusted ? 'refused' : 'accepted'}: ${res.errors[0]?.slice(0, 200) ?? res.outputs[field]}`]
+    }
+  }
+  const field = r.pick(['access_token', 'refresh_token'])
+  const length = tokenLength(r)
+  const value = noise(r, length)
+  if (length >= 8) rememberSecret(value)
+  fields[field] = value
+  const usable = field === 'access_token' ? length >= 32 : length === 0 || length >= 32
+  return {
+    what: `${family}: ${field} of ${length}`,
+    inputs: {},
+    env: {},
+    answer: answer(),
+    check: res => [
+      ...(usable === (res.code === 0) ? [] : [`${usable ? 'refused' : 'accepted'}: ${res.errors[0]?.slice(0, 200)}`]),
+      ...(length > 0 && length < 32 && res.masks.includes(value) ? ['a token too short to be real was masked'] : []),
+      ...(!usable && length > 0 && !res.errors[0]?.includes(`${field} of ${length} character`)
+        ? ['the refusal does not name the field and length']
+        : [])
+    ]
+  }
+}
+
+describe(`the issue 20 families (FUZZ_SEED=${SEED}, ${FAMILY_RUNS} runs)`, () => {
+  const lanes: Fixture[] = []
+  beforeAll(async () => {
+    for (let i = 0; i < LANES; i++) lanes.push(await setUp())
+  }, 60_000)
+  afterAll(() => Promise.all(lanes.map(f => f.close())))
+
+  it(`${FAMILY_RUNS} runs hold what each family promises, and end cleanly`, async () => {
+    const failures = await runLanes(lanes, FAMILY_RUNS, ONLY, async (f, run) => {
+      const r = seededRandom(SEED * 1_000_003 + 900_000 + run)
+      const c = makeFamilyCase(r, f, run)
+      f.server.faults.length = 0
+      if (c.answer) f.server.fault({ raw: c.answer })
+      const before = f.server.requests.length
+      const result = await runStep({
+        inputs: {
+          'client-id': f.clientId,
+          username: 'deploy@acme.example',
+          'private-key': f.identity.pkcs8,
+          'login-url': f.server.url,
+          'max-attempts': '1',
+          'request-timeout-seconds': '10',
+          ...c.inputs
+        },
+        env: { NODE_OPTIONS: LOOPBACK, ...c.env },
+        timeoutMs: c.timeoutMs ?? RUN_LIMIT_MS
+      })
+      f.server.faults.length = 0
+      // Node prints its own warnings (debug output of a harmless NODE_DEBUG section) to stderr: not the action's.
+      const found = [
+        ...problems(result, res => assertNoLeaks(f.server, res), c.inputs).filter(p => !(c.env.NODE_DEBUG && p.startsWith('stderr'))),
+        ...c.check(result, f.server.requests.length - before)
+      ]
+      return found.length > 0 ? `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${c.what}): ${found.join('; ')}` : undefined
+    })
+    expect(failures).toEqual([])
+  }, 300_000)
+})
+
+// The keyless side of the families: GitHub's ID token at lengths around the floor, and 1 MiB hostile answers from
+// GitHub's token service under the same deadline.
+const KEYLESS_FAMILY_RUNS = Number(process.env.FUZZ_KEYLESS_FAMILY_RUNS ?? 6)
+
+describe(`the issue 20 families, keyless (FUZZ_SEED=${SEED}, ${KEYLESS_FAMILY_RUNS} runs)`, () => {
+  let k: GithubOidcFixture
+  beforeAll(async () => {
+    k = await setUpGithubOidc()
+  }, 60_000)
+  afterAll(() => k.close())
+
+  it(`${KEYLESS_FAMILY_RUNS} runs hold what each family promises, and end cleanly`, async () => {
+    const failures = await runLanes([k], KEYLESS_FAMILY_RUNS, ONLY, async (_, run) => {
+      const r = seededRandom(SEED * 1_000_003 + 950_000 + run)
+      const s = k.server.tokenRequests().length
+      const limit = (BODY_DEADLINE_S + 1) * 1000
+      let what: string
+      let check: (res: StepResult) => string[]
+      if (run % 2 === 0) {
+        const length = tokenLength(r)
+        const value = noise(r, length)
+        if (length >= 8) rememberSecret(value)
+        k.github.fault({ status: 200, body: { count: 1, value } })
+        what = `an ID token of ${length} characters`
+        check = res =>
+          length > 0 && length < 32
+            ? [
+                ...(res.masks.includes(value) ? ['a token too short to be real was masked'] : []),
+                ...(k.server.tokenRequests().length === s ? [] : ['it was sent to the org']),
+                ...(res.errors[0]?.includes(`a value of ${length} characters, too short`)
+                  ? []
+                  : [`not refused by length: ${res.errors[0]}`])
+              ]
+            : []
+      } else {
+        const { what: shape, body } = hostileBody(r)
+        const status = r.pick([200, 401, 403, 500, 503])
+        k.github.fault({ raw: { status, headers: { 'content-type': 'text/html' }, body } })
+        what = `GitHub HTTP ${status}, ${shape}`
+        check = res => (res.code === 1 && res.durationMs < limit ? [] : [`code ${res.code} after ${res.durationMs} ms (limit ${limit} ms)`])
+      }
+      const result = await k
+        .step(
+          { 'max-attempts': '1', 'request-timeout-seconds': String(BODY_DEADLINE_S) },
+          { env: { NODE_OPTIONS: LOOPBACK }, timeoutMs: limit + 3000 }
+        )
+        .catch((err: Error) => err)
+      k.github.faults.length = 0
+      if (result instanceof Error) return `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (${what}): ${result.message.split('\n').slice(0, 6).join(' ')}`
+      const found = [...problems(result, () => undefined, {}), ...check(result)]
+      return found.length > 0 ? `FUZZ_SEED=${SEED} FUZZ_RUN=${run} (keyless: ${what}): ${found.join('; ')}` : undefined
+    })
+    expect(failures).toEqual([])
+  }, 120_000)
 })

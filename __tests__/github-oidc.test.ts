@@ -291,7 +291,7 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
       expect(sent).toHaveLength(1)
       expectFailure(r)
       const name = 'acme_app_production'
-      const file = `force-app/main/default/customMetadata/GitHub_Trust_Rule.${name}.md-meta.xml`
+      const file = `salesforce/org-setup/force-app/main/default/customMetadata/GitHub_Trust_Rule.${name}.md-meta.xml`
       const lines = r.stdout.split('\n')
       const from = lines.findIndex(l => l.startsWith('If this job should log in, an admin can review this trust rule record'))
       expect(from).toBeGreaterThan(0)
@@ -335,7 +335,7 @@ describe("the org's refusals, quoted with the fix and never retried", () => {
         workflow: 'acme/app/.github/workflows/deploy.yml@refs/heads/main'
       })
       expect(lines[to + 1]).toBe(
-        `Then deploy only that record: sf project deploy start --metadata "CustomMetadata:GitHub_Trust_Rule.${name}"`
+        `Then deploy only that record: (cd salesforce/org-setup && sf project deploy start --metadata "CustomMetadata:GitHub_Trust_Rule.${name}")`
       )
       // Printed before the one error line, and never the configured user's name.
       expect(to).toBeLessThan(lines.findIndex(l => l.startsWith('::error')))

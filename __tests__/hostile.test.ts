@@ -6,10 +6,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assertNoLeaks, rememberSecret, setUp, type Fixture, type StepResult } from './support/harness.js'
-import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey } from '../fakes/keys.mjs'
+import { certificateWithBadNotAfter, certificateWithUnknownKeyAlgorithm, damagedCrtKey, testTlsIdentity } from '../fakes/keys.mjs'
 import { defaultClaims, GITHUB_ISSUER } from '../fakes/fake-github-oidc.mjs'
 import { setUpGithubOidc, type GithubOidcFixture } from './support/github-oidc.js'
 import { ROOT } from '../fakes/runner.mjs'
+import { PRODUCTION_AUDIENCE } from '../fakes/fake-salesforce.mjs'
+import { setUpFlows } from './support/flows.js'
+import { startConnectProxy, type ConnectProxy } from '../fakes/proxy.mjs'
+
+const LOOPBACK_IMPORT = `--import=${join(ROOT, 'fakes/resolve-to-loopback.mjs')}`
 
 let f: Fixture
 beforeAll(async () => {
@@ -382,4 +387,280 @@ describe('a server message that quotes a secret the action holds is redacted (is
       expect(g.errors[0]).not.toContain(k.github.requestToken.slice(0, 24))
     })
   })
+})
+
+// Issue 20: secrets and deadlines hold against every input, proxy and answer. Each case below failed on the
+// bundle before the fix it proves.
+
+/** The log as a reader sees it once the runner has masked `given` (it masks a secret only exactly as given). */
+const maskedAsTheRunnerDoes = (visible: string, given: string): string => visible.split(given).join('***')
+
+describe('no input value is shown in a transformed form (issue 20)', () => {
+  it.each([
+    // An SFDX auth URL pasted into the wrong input: resolving it as a path collapsed '//' and folded '/./'.
+    ['an SFDX auth URL', 'force://PlatformCLI:Cl1entSecretPart0123456789//x:5Aep861Refresh/./TokenPart0123456789/@acme.my.salesforce.com/'],
+    // A short value is quoted as given (so the runner masks it), but never resolved, joined or cut.
+    ['a short secret-like path', 'S3cretPartOne//S3cretPartTwo/./'],
+    ['a value with a trailing slash', 'K3yMaterialThatIsSecret0123/']
+  ])('%s in private-key-file is refused, and no piece of it is printed past the runner mask', async (_, value) => {
+    const r = await refusedBeforeAnyRequest(
+      { 'private-key': '', 'private-key-file': value },
+      /^Input 'private-key-file' names .+, which could not be read \(ENOENT\)\. Give the path/
+    )
+    const log = maskedAsTheRunnerDoes(r.visible, value)
+    for (const piece of value.split(/[/:@.]+/).filter(p => p.length >= 8)) expect(log).not.toContain(piece)
+  })
+})
+
+describe('outside text is transformed in linear time: a 1 MiB hostile answer ends within its deadline + 1 s (issue 20)', () => {
+  const MIB = 1024 * 1024 - 64
+  const fill = (unit: string): string => unit.repeat(Math.floor(MIB / unit.length))
+  // Each shape once, at a status that describes the body (a non-JSON 200 and a 503 both go through describeBody).
+  const bodies: [string, number, string][] = [
+    ["repeated '<'", 200, fill('<')],
+    ["repeated '<script'", 503, fill('<script')],
+    ["repeated '<style><'", 200, fill('<style><')],
+    ['nested brackets', 200, fill('[')],
+    ['nested objects', 503, fill('{"a":')],
+    ['one long line of token characters', 503, fill('A')],
+    ['tags that never close', 503, fill('<a href="')]
+  ]
+  it.each(bodies)('%s from the token endpoint (HTTP %i)', async (_, status, body) => {
+    f.server.fault({ raw: { status, headers: { 'content-type': 'text/html' }, body } })
+    const r = await f.step({ 'max-attempts': '1', 'request-timeout-seconds': '2' }, { timeoutMs: 6000 })
+    expect(r.code).toBe(1)
+    expect(r.errors).toHaveLength(1)
+    expect(r.durationMs).toBeLessThan(2000 + 1000)
+  })
+
+  it("repeated '<' from GitHub's ID token service", async () => {
+    const k = await setUpGithubOidc()
+    try {
+      k.github.fault({ raw: { status: 503, headers: { 'content-type': 'text/html' }, body: fill('<') } })
+      const r = await k.step({ 'max-attempts': '1', 'request-timeout-seconds': '2' }, { timeoutMs: 6000 })
+      expect(r.errors).toEqual([expect.stringMatching(/the last one: GitHub's token service answered HTTP 503/)])
+      expect(r.durationMs).toBeLessThan(2000 + 1000)
+    } finally {
+      await k.close()
+    }
+  })
+
+  it.each([
+    ['BEGIN lines without an END', fill('-----BEGIN A-----\n')],
+    ['BEGIN lines of many labels', Array.from({ length: 40_000 }, (_, i) => `-----BEGIN ${i.toString(36).toUpperCase()}-----\n`).join('')]
+  ])('a 1 MiB private-key-file of %s is refused in time', async (_, text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-jwt-hostile-'))
+    try {
+      writeFileSync(join(dir, 'server.key'), text.slice(0, MIB))
+      const r = await f.step(
+        { 'private-key': '', 'private-key-file': 'server.key', 'max-attempts': '1', 'request-timeout-seconds': '1' },
+        { dir, timeoutMs: 6000 }
+      )
+      expect(r.errors).toEqual([expect.stringMatching(/^Input 'private-key-file' (is not a PEM private key|holds a PEM block)/)])
+      expect(r.durationMs).toBeLessThan(1000 + 1000)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('token answers name only Salesforce hosts, and carry secrets of a real length (issue 20)', () => {
+  const goodToken = (): string => {
+    const t = `${f.server.orgId.slice(0, 15)}!ARhostile${Math.random().toString(36).slice(2)}0123456789abcdef`
+    rememberSecret(t)
+    return t
+  }
+  const answer = (fields: Record<string, unknown>): void =>
+    f.server.fault({
+      status: 200,
+      body: {
+        access_token: goodToken(),
+        instance_url: 'https://acme.my.salesforce.com',
+        id: `https://login.salesforce.com/id/${f.server.orgId}/005000000000001AAA`,
+        scope: 'api',
+        token_type: 'Bearer',
+        ...fields
+      }
+    })
+
+  it.each([
+    ['instance_url', 'https://evil.example', 'evil.example'],
+    ['instance_url', 'https://acme.my.salesforce.com.evil.example', 'acme.my.salesforce.com.evil.example'],
+    ['instance_url', 'https://salesforce.com-evil.example:8443', 'salesforce.com-evil.example'],
+    ['id', 'https://evil.example/id/00D000000000001AAA/005000000000001AAA', 'evil.example']
+  ])('an %s on %s is refused, naming the host, and nothing is output', async (field, value, host) => {
+    answer({ [field]: value })
+    const r = await f.step({ 'max-attempts': '1', 'export-env': 'true' })
+    expect(r.errors).toEqual([expect.stringContaining(`${field} on ${host}, which is neither a Salesforce host`)])
+    expect(r.outputs).toEqual({})
+    expect(r.env).toEqual({})
+  })
+
+  it.each([
+    ['a Salesforce My Domain', 'https://acme.my.salesforce.com'],
+    ['an Experience Cloud site', 'https://acme.my.site.com'],
+    ['the login host itself', () => f.server.url.replace('http:', 'https:')]
+  ])('an instance_url on %s is accepted', async (_, value) => {
+    const url = typeof value === 'function' ? value() : value
+    answer({ instance_url: url })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.errors).toEqual([])
+    expect(r.outputs.instance_url).toBe(url)
+  })
+
+  it.each([
+    ['access_token', 'x'],
+    ['access_token', 'ab12'],
+    ['access_token', '0123456789abcdef0123456789abcde'],
+    ['refresh_token', 'r']
+  ])('an %s of %j is refused by name, never masked or shown', async (field, value) => {
+    answer({ [field]: value })
+    const r = await f.step({ 'max-attempts': '1' })
+    expect(r.errors).toEqual([expect.stringMatching(new RegExp(`with an? ${field} of ${value.length} characters?, too short`))])
+    expect(r.masks).not.toContain(value)
+    expect(r.outputs).toEqual({})
+  })
+
+  it('a GitHub ID token of five characters is refused by name, never masked or sent', async () => {
+    const k = await setUpGithubOidc()
+    try {
+      k.github.fault({ status: 200, body: { count: 1, value: 'a.b.c' } })
+      const r = await k.step({ 'max-attempts': '1' })
+      expect(r.errors).toEqual([expect.stringMatching(/without an ID token in 'value' \(a value of 5 characters, too short/)])
+      expect(r.masks).not.toContain('a.b.c')
+      expect(k.server.tokenRequests()).toEqual([])
+    } finally {
+      await k.close()
+    }
+  })
+})
+
+describe('the environment cannot turn a login into a leak or an unverified one (issue 20)', () => {
+  // A TLS fake org for acme.my.salesforce.com (resolved to 127.0.0.1 in the action's process), its CA trusted
+  // through NODE_EXTRA_CA_CERTS, and a CONNECT proxy that wants credentials in front of it.
+  const HOST = 'acme.my.salesforce.com'
+  const PASSWORD = 'Pr0xy-Passw0rd-for-tests'
+  let t: Fixture
+  let proxy: ConnectProxy
+  let caDir: string
+  beforeAll(async () => {
+    const tls = testTlsIdentity([HOST])
+    t = await setUp({ tls: { key: tls.key, cert: tls.cert }, audiencesByHost: { [HOST]: [PRODUCTION_AUDIENCE] } })
+    proxy = await startConnectProxy(t.server.port)
+    caDir = mkdtempSync(join(tmpdir(), 'sf-jwt-ca-'))
+    writeFileSync(join(caDir, 'ca.crt'), tls.ca)
+  })
+  afterAll(async () => {
+    await proxy.close()
+    await t.close()
+    rmSync(caDir, { recursive: true, force: true })
+  })
+
+  const proxyWithCredentials = (): string => proxy.url.replace('http://', `http://ci-user:${PASSWORD}@`)
+  /** One login at the fake org, directly (its port in the URL) or through the proxy; what it sent, and its result. */
+  async function login(env: Record<string, string>, direct = false) {
+    const [c0, q0] = [proxy.connects.length, t.server.requests.length]
+    const r = await t.step(
+      { 'login-url': direct ? `https://${HOST}:${t.server.port}` : `https://${HOST}`, 'max-attempts': '1' },
+      { env: { NODE_EXTRA_CA_CERTS: join(caDir, 'ca.crt'), NODE_OPTIONS: LOOPBACK_IMPORT, ...env } }
+    )
+    const out = `${r.stdout}\n${r.stderr}`
+    expect(out).not.toContain(PASSWORD)
+    expect(out).not.toContain(Buffer.from(`ci-user:${PASSWORD}`).toString('base64'))
+    return { r, sent: proxy.connects.length - c0 + t.server.requests.length - q0 }
+  }
+
+  it('a working proxy with credentials still logs in (the control case)', async () => {
+    const { r } = await login({ HTTPS_PROXY: proxyWithCredentials() })
+    expect(r.errors).toEqual([])
+    expect(r.code).toBe(0)
+  })
+
+  it.each(['http', 'net', 'tls', '*', 'HTTP', 'fs,net', 'tunnel', 'htt*'])(
+    "NODE_DEBUG=%s (Node's network debugging prints request headers, proxy credentials among them) is refused before any request",
+    async value => {
+      const { r, sent } = await login({ HTTPS_PROXY: proxyWithCredentials(), NODE_DEBUG: value })
+      expect(r.errors).toEqual([expect.stringMatching(/^NODE_DEBUG names Node's HTTP module or the network modules under it/)])
+      expect(sent).toBe(0)
+    }
+  )
+
+  it('NODE_DEBUG of a module that never sees a request is left alone', async () => {
+    const { r } = await login({ HTTPS_PROXY: proxyWithCredentials(), NODE_DEBUG: 'module' })
+    expect(r.code).toBe(0)
+  })
+
+  it.each([
+    ['HTTPS_PROXY', `http://ci-user:${PASSWORD}@@[bad:1`],
+    ['https_proxy', `http://ci-user:${PASSWORD}@[::1`],
+    ['HTTPS_PROXY', `socks5://ci-user:${PASSWORD}@127.0.0.1:1080`],
+    ['HTTPS_PROXY', `${PASSWORD}:8080`],
+    ['HTTP_PROXY', `http://ci-user:${PASSWORD}@@[bad:1`]
+  ])('a %s that cannot be used is refused in one line naming it, before any request', async (name, value) => {
+    const { r, sent } = await login({ [name]: value }, true)
+    expect(r.errors).toEqual([expect.stringMatching(new RegExp(`^${name} is set but is not a proxy URL`))])
+    expect(sent).toBe(0)
+  })
+
+  it('NODE_TLS_REJECT_UNAUTHORIZED=0 is refused before any request, pointing to NODE_EXTRA_CA_CERTS', async () => {
+    const { r, sent } = await login({ NODE_EXTRA_CA_CERTS: '', NODE_TLS_REJECT_UNAUTHORIZED: '0' }, true)
+    expect(r.errors).toEqual([expect.stringMatching(/^NODE_TLS_REJECT_UNAUTHORIZED=0 turns off.*NODE_EXTRA_CA_CERTS/)])
+    expect(sent).toBe(0)
+  })
+
+  it.each(['client-credentials', 'sfdx-url'])('the same refusals hold in the %s flow', async flow => {
+    const flows = await setUpFlows()
+    try {
+      const inputs: Record<string, string> =
+        flow === 'client-credentials'
+          ? { 'client-id': flows.cc.clientId, 'client-secret': flows.cc.clientSecret, 'login-url': flows.server.url }
+          : { 'sfdx-auth-url': flows.sfdxUrl() }
+      const envs: Record<string, string>[] = [
+        { NODE_DEBUG: 'http' },
+        { HTTPS_PROXY: 'http://u:p@@[bad:1' },
+        { NODE_TLS_REJECT_UNAUTHORIZED: '0' }
+      ]
+      for (const env of envs) {
+        const before = flows.server.requests.length
+        const r = await flows.step(inputs, { env })
+        expect(r.errors).toEqual([expect.stringMatching(/^(NODE_DEBUG|HTTPS_PROXY|NODE_TLS_REJECT_UNAUTHORIZED)/)])
+        expect(flows.server.requests.length).toBe(before)
+      }
+    } finally {
+      await flows.close()
+    }
+  })
+})
+
+describe('hosts are normalized once, before every host rule (issue 20)', () => {
+  it.each([
+    ['https://acme.lightning.force.com..', "has a host with an empty label \\('https://acme\\.lightning\\.force\\.com\\.\\.'\\)"],
+    ['https://acme..my.salesforce.com', 'has a host with an empty label'],
+    [
+      'https://ACME--UAT.Sandbox.Lightning.Force.Com.',
+      'is a Lightning Experience address .* Use the My Domain URL, https://acme--uat\\.sandbox\\.my\\.salesforce\\.com\\.'
+    ]
+  ])('login-url %s is refused before any request', async (url, message) => {
+    await refusedBeforeAnyRequest({ 'login-url': url }, new RegExp(`^Input 'login-url' ${message}`))
+  })
+
+  it.each(['acme.lightning.force.com..', 'acme.lightning.force.com.', 'ACME.LIGHTNING.FORCE.COM', 'acme..my.salesforce.com'])(
+    'an SFDX auth URL on %s is refused before its refresh token goes anywhere',
+    async host => {
+      const flows = await setUpFlows()
+      try {
+        const before = flows.server.requests.length
+        const r = await flows.step(
+          { 'sfdx-auth-url': flows.sfdxUrl(undefined, host), 'max-attempts': '1', 'request-timeout-seconds': '2' },
+          { env: { NODE_OPTIONS: LOOPBACK_IMPORT } }
+        )
+        expect(r.errors).toEqual([
+          expect.stringMatching(/^Input 'sfdx-auth-url' has a host (with an empty label|that is not a Salesforce login)/)
+        ])
+        expect(flows.server.requests.length).toBe(before)
+      } finally {
+        await flows.close()
+      }
+    }
+  )
 })

@@ -33,12 +33,38 @@ describe('npm start', () => {
     expect(out).not.toMatch(/00D\w{12}!AR|eyJ/)
   })
 
-  it('--keyless --fail shows the handler refusing a branch no rule names', async () => {
+  it('--keyless --fail shows the handler refusing a branch no rule names, the error before the ready rule record', async () => {
     const { code, out } = await start('--keyless', '--fail')
     expect(code).toBe(1)
-    expect(out).toContain(
-      "No active GitHub trust rule matches repository 'acme/app' (id 123456789, owner id 987654), ref 'refs/heads/feature'"
-    )
+    const refusal = "No active GitHub trust rule matches repository 'acme/app' (id 123456789, owner id 987654), ref 'refs/heads/feature'"
+    expect(out).toContain(refusal)
+    const error = out.indexOf(`Error: Salesforce refused the login`)
+    expect(error).toBeGreaterThan(0)
+    expect(out.indexOf(refusal)).toBeGreaterThan(error)
+    expect(error).toBeLessThan(out.indexOf('<CustomMetadata'))
+    expect(out.indexOf('Annotations')).toBeLessThan(out.indexOf('Run ./ (dist/index.js)'))
+  })
+
+  it('--help gives a usage line that works as typed, and documents --sandbox', async () => {
+    const { code, out } = await start('--help')
+    expect(code).toBe(0)
+    const usage = out.split('\n')[0]
+    expect(usage).toMatch(/^Usage: npm start -- \[--flow [a-z|-]+\] \[--sandbox\] \[--fail\]$/)
+    expect(usage.split(' -- ')).toHaveLength(2) // npm passes on what follows its one `--`; a second `--` ends parsing
+    expect(out).toMatch(/^ {2}--sandbox {2}/m)
+    // The example it gives, typed as shown: npm hands the script everything after `npm start --`.
+    const example = /e\.g\. npm start -- (.+?)\s{2,}/.exec(out)![1].split(' ')
+    const run = await start(...example)
+    expect(run.code).toBe(1) // the example asks for --fail
+    expect(run.out).toContain('No active GitHub trust rule matches')
+  })
+
+  it('logs a header as the run page shows it, with no double space', async () => {
+    const { out } = await start('--sandbox')
+    expect(out).toContain('\nRun ./ (dist/index.js)\n')
+    expect(out).toContain('\nPost Run ./ (dist/index.js)\n')
+    expect(out).not.toMatch(/\S {2}\(/)
+    expect(out).toContain('(audience https://test.salesforce.com)')
   })
 
   it('refuses --sandbox with --keyless, and an unknown flow', async () => {

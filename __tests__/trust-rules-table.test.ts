@@ -92,7 +92,10 @@ describe('the shared table itself', () => {
     expect(apex).toContain(`DEFAULT_ISSUER = '${DEFAULT_ISSUER}'`)
     expect(apex).toContain("EVENT_SEPARATORS = '[ \\\\t\\\\r\\\\n,]+'")
     expect(apex).toContain("UNSUPPORTED_IN_PATTERN = '?+[]!\\\\'")
-    expect(apex).toContain("UNSAFE_BY_DEFAULT = new Set<String>{ 'pull_request_target', 'workflow_run' }")
+    expect(apex).toContain("SAFE_BY_DEFAULT = new Set<String>{ 'push', 'workflow_dispatch', 'schedule', 'release' }")
+    expect(readFileSync(join(ROOT, 'fakes', 'trust-rules.mjs'), 'utf8')).toContain(
+      "SAFE_BY_DEFAULT = ['push', 'workflow_dispatch', 'schedule', 'release']"
+    )
   })
 
   it('drives an Apex matcher that stays pure: no SOQL, DML or callouts', () => {

@@ -35,6 +35,7 @@ import { handleRest } from './fake-salesforce-rest.mjs'
  * @property {boolean} appAccess
  * @property {boolean} ipRestricted
  * @property {string[]} [permissionSets] by API name; the keyless handler needs GitHub_Actions_Keyless_Login
+ * @property {{ name: string, permissionSets: string[] }[]} [permissionSetGroups] groups held, with the permission sets each contains
  */
 /**
  * An app by consumer key, with the settings each flow checks.

@@ -5,7 +5,7 @@
 import { createPublicKey, createVerify } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
-import { issuersOfActiveRules, matchingRules } from './trust-rules.mjs'
+import { issuersOfActiveRules, matchingRules, unnarrowedMatches } from './trust-rules.mjs'
 
 export { ruleMatches } from './trust-rules.mjs'
 
@@ -27,7 +27,7 @@ export { ruleMatches } from './trust-rules.mjs'
  * @property {boolean} jwt
  * @property {boolean} idToken
  * @property {TrustRule[]} rules
- * @property {Set<string>} [replay] used tokens (issuer and jti), when the org has a replay cache partition
+ * @property {Pick<Set<string>, 'has' | 'add'>} [replay] used tokens (issuer and jti), when the org has a replay cache partition
  */
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
@@ -38,6 +38,7 @@ const KEYS_PATH = '/.well-known/jwks'
 const SKEW_SECONDS = 60
 const QUOTE_LENGTH = 100
 const REJECTED = 'GitHub OIDC token rejected: '
+const REPLAY_CACHE_UNUSABLE = 'the replay cache partition named in GitHub Keyless Setting Default cannot be used.'
 
 /**
  * Where a handler fetches keys: issuer origin -> the base URL that answers for it (a fake GitHub on loopback).
@@ -195,7 +196,7 @@ function judge(handler, claims, users, at) {
   const matching = matchingRules(handler.rules ?? [], claims)
   const names = new Set(matching.map(rule => rule.Username__c.toLowerCase()))
   const ruleNames = matching.map(rule => String(rule.DeveloperName ?? '')).sort(apexOrder)
-  if (names.size === 0) return { message: `No active GitHub trust rule matches ${presented(claims)}.` }
+  if (names.size === 0) return { message: `No active GitHub trust rule matches ${presented(claims)}.${unnarrowed(handler, claims)}` }
   if (names.size > 1) {
     return {
       message: `Active GitHub trust rules name more than one user for ${presented(claims)}: rules ${ruleNames.join(', ')}; make the matching rules name one user.`
@@ -207,7 +208,7 @@ function judge(handler, claims, users, at) {
   if (!user || !user.active) {
     return { message: `No active user for ${rulesNamed}: the user it names does not exist or is not active.` }
   }
-  if (!(user.permissionSets ?? []).includes(PERMISSION_SET)) {
+  if (!holdsKeylessLogin(user)) {
     return {
       message: `No keyless login permission for ${rulesNamed}: the user it names does not hold the permission set ${PERMISSION_SET}.`
     }
@@ -218,17 +219,41 @@ function judge(handler, claims, users, at) {
 }
 
 /**
- * The Apex rememberOnce(), with `handler.replay` (a Set) standing for the Platform Cache partition that the org's
- * GitHub Keyless Setting names; without it, no replay protection.
+ * The Apex holdsKeylessLogin(): the permission set assigned directly (`user.permissionSets`), or through a permission
+ * set group that contains it (`user.permissionSetGroups`, each `{ name, permissionSets }`).
+ */
+function holdsKeylessLogin(user) {
+  return (
+    (user.permissionSets ?? []).includes(PERMISSION_SET) ||
+    (user.permissionSetGroups ?? []).some(group => (group.permissionSets ?? []).includes(PERMISSION_SET))
+  )
+}
+
+/** The Apex unnarrowed(): the rules that would have matched but name none of Ref__c, Environment__c, Workflow_Ref__c. */
+function unnarrowed(handler, claims) {
+  const names = unnarrowedMatches(handler.rules ?? [], claims)
+  return names.length === 0
+    ? ''
+    : ` GitHub trust rules that set none of Ref__c, Environment__c, Workflow_Ref__c never match: ${names.join(', ')}; set one (Ref__c ** means every ref).`
+}
+
+/**
+ * The Apex rememberOnce(), with `handler.replay` (a Set, or anything with has/add) standing for the Platform Cache
+ * partition that the org's GitHub Keyless Setting names; without it, no replay protection. Any failure of the store
+ * (a has or add that throws, as a missing partition or one without capacity does in the org) refuses.
  */
 function rememberOnce(handler, claims) {
   if (!handler.replay) return undefined
-  const jti = claimText(claims.jti)
-  if (jti.trim() === '') return 'it has no jti claim, and this org accepts each token once.'
-  const key = `${claimText(claims.iss)} ${jti}`
-  if (handler.replay.has(key)) return 'it was already used, and this org accepts each token once.'
-  handler.replay.add(key)
-  return undefined
+  try {
+    const jti = claimText(claims.jti)
+    if (jti.trim() === '') return 'it has no jti claim, and this org accepts each token once.'
+    const key = `${claimText(claims.iss)} ${jti}`
+    if (handler.replay.has(key)) return 'it was already used, and this org accepts each token once.'
+    handler.replay.add(key)
+    return undefined
+  } catch {
+    return REPLAY_CACHE_UNUSABLE
+  }
 }
 
 /** Apex's List<String>.sort(), taken to order by code units like JavaScript's (not confirmed for mixed case). */

@@ -31,7 +31,8 @@ export const ISSUER_FORMS = [
 ]
 const UNSUPPORTED_IN_PATTERN = /[?+[\]!\\]/
 const EVENT_SEPARATORS = /[ \t\r\n,]+/
-const UNSAFE_BY_DEFAULT = ['pull_request_target', 'workflow_run']
+/** The events a blank Events__c admits: only those that need write access to start (GitHub Docs, "Events that trigger workflows"). */
+const SAFE_BY_DEFAULT = ['push', 'workflow_dispatch', 'schedule', 'release']
 const RUNNER_ENVIRONMENTS = ['github-hosted', 'self-hosted']
 
 /** Apex's String.trim(): strips characters up to U+0020 at both ends (JavaScript's trim strips other ones). */
@@ -113,7 +114,7 @@ const patternAllows = (pattern, claim) => blank(pattern) || (text(claim) !== '' 
 function eventAllowed(events, claim) {
   const event = text(claim)
   if (event === '') return false
-  if (blank(events)) return !UNSAFE_BY_DEFAULT.includes(event)
+  if (blank(events)) return SAFE_BY_DEFAULT.includes(event)
   return events.split(EVENT_SEPARATORS).includes(event)
 }
 
@@ -124,6 +125,40 @@ function eventAllowed(events, claim) {
  * @returns {boolean}
  */
 export function ruleMatches(rule, claims) {
+  return narrows(rule) && matchesIgnoringNarrowing(rule, claims)
+}
+
+/**
+ * Whether a rule names at least one of Ref__c, Environment__c, Workflow_Ref__c: one that names none never matches
+ * (it would admit every ref anyone with write access pushes); `**` in Ref__c means every ref.
+ * @param {Partial<TrustRule> | null | undefined} rule
+ * @returns {boolean}
+ */
+export function narrows(rule) {
+  return Boolean(rule) && !(blank(rule.Ref__c) && blank(rule.Environment__c) && blank(rule.Workflow_Ref__c))
+}
+
+/**
+ * The DeveloperNames, sorted, of the rules that would admit the claims but for naming none of the three: what a
+ * refusal names.
+ * @param {Partial<TrustRule>[]} rules
+ * @param {Record<string, unknown>} claims
+ * @returns {string[]}
+ */
+export function unnarrowedMatches(rules, claims) {
+  return (rules ?? [])
+    .filter(rule => rule && !narrows(rule) && matchesIgnoringNarrowing(rule, claims))
+    .map(rule => String(rule.DeveloperName ?? ''))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/**
+ * Every condition of the spec but the narrowing one.
+ * @param {Partial<TrustRule> | null | undefined} rule
+ * @param {Record<string, unknown>} claims
+ * @returns {boolean}
+ */
+function matchesIgnoringNarrowing(rule, claims) {
   if (!rule || !claims || rule.Active__c !== true) return false
   if ([rule.Repository_Owner_Id__c, rule.Repository_Id__c, rule.Audience__c, rule.Username__c].some(blank)) return false
   const issuer = issuerOf(rule)

@@ -14,7 +14,8 @@ import { startFakeGitHubOidc } from '../fakes/fake-github-oidc.mjs'
 import { startFakeOrg } from '../fakes/fake-org.mjs'
 import { PRODUCTION_AUDIENCE } from '../fakes/fake-salesforce.mjs'
 import { ENTRY, ROOT, runStep } from '../fakes/runner.mjs'
-import { run, sfEnv } from '../fakes/sf-cli.mjs'
+import { SF_CLI_NODE_FLOOR, SF_CLI_VERSION, run, sfEnv } from '../fakes/sf-cli.mjs'
+import { cliStartProblem } from './sf-cli-check.mjs'
 
 const TARGET_RATIO = 1.3
 /** The flows whose floor is a single POST: the action adds only its start-up over the same request. */
@@ -23,7 +24,7 @@ const TARGET_BUNDLE_KIB = 700
 const MEMORY_RUNS = 3
 const FLOOR = join(ROOT, 'script', 'bench-floor.mjs')
 
-const USAGE = `Usage: npm run bench [-- --runs N] [-- --check] [-- --sf-cli PATH]
+const USAGE = `Usage: npm run bench -- [--runs N] [--check] [--sf-cli PATH]
 
 Times N whole-process logins (default 20) of ${relative(ROOT, ENTRY)} against a Salesforce-compatible server
 on loopback (https), alternated with floor clients made of Node built-ins and with bare Node start-up;
@@ -186,19 +187,13 @@ async function main() {
     homes.push(versionEnv.HOME)
     const probe = await run(sfCli, ['--version'], { env: versionEnv }).catch(err => ({ stdout: '', stderr: String(err?.message ?? err) }))
     const version = /@salesforce\/cli\/(\S+)/.exec(probe.stdout)?.[1]
-    if (!version) {
+    // `sf --version` starts even where the CLI cannot log in (it loads no plugin): probe a command that does.
+    const problem = version ? await cliStartProblem(sfCli, versionEnv) : `no version printed: ${probe.stderr.trim().slice(0, 160)}`
+    if (problem) {
       rmSync(versionEnv.HOME, { recursive: true, force: true })
       await org.close()
-      const why =
-        (probe.stderr ?? '')
-          .split('\n')
-          .find(l => /Error|error/.test(l))
-          ?.trim()
-          .slice(0, 160) ?? 'no version printed'
-      console.error(
-        `--sf-cli: '${sfCli}' did not start on Node ${process.version} (${why}). The Salesforce CLI 2.135 needs Node 22 or newer: ` +
-          'run the benchmark with Node 22 or newer.'
-      )
+      const floor = problem.includes('needs Node') ? '' : ` The pinned CLI ${SF_CLI_VERSION} needs Node ${SF_CLI_NODE_FLOOR} or newer.`
+      console.error(`--sf-cli: ${problem}${floor}`)
       return 1
     }
     const args = ['org', 'login', 'jwt', '--client-id', org.clientId, '--jwt-key-file', org.keyFile, '--username', org.username]

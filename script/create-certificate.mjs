@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util'
 const USAGE = `Usage: npm run create-certificate -- [--out DIR] [--subject /CN=...] [--days N] [--passphrase-env NAME]
 
 Creates a 2048-bit RSA private key (server.key) and a self-signed certificate (server.crt) for a
-Salesforce connected app or External Client App, with openssl.
+Salesforce External Client App's JWT bearer flow, with openssl.
 
   --out DIR              directory to write into, created if missing (default ./salesforce-jwt)
   --subject SUBJECT      certificate subject (default /CN=salesforce-jwt-github-action)
@@ -108,8 +108,9 @@ function create({ out, subject, days, 'passphrase-env': passphraseEnv }) {
   console.log(`  and ${shellPath(crt)} (${certificate.subject.replace(/\n/g, ', ')}, valid until ${certificate.validTo}).`)
   console.log(`
 Next steps:
-  1. Upload ${shellPath(crt)} to the connected app or External Client App in Salesforce Setup:
-     OAuth settings > "Use digital signatures".
+  1. Upload ${shellPath(crt)} to the External Client App in Salesforce Setup: External Client App Manager >
+     the app > Edit Settings > OAuth Settings: "Enable JWT Bearer Flow", then "Upload Files" (Salesforce Help,
+     "Configure a JWT Bearer Flow"). An existing connected app takes it under "Use digital signatures".
   2. Store the key as a GitHub secret (the GitHub CLI reads it from stdin, so it never shows in a command line):
        gh secret set SALESFORCE_PRIVATE_KEY < ${shellPath(key)}`)
   if (passphraseEnv) {
@@ -117,7 +118,8 @@ Next steps:
        gh secret set SALESFORCE_PRIVATE_KEY_PASSPHRASE`)
   }
   console.log(`  3. Delete the local key once it is stored: rm ${shellPath(key)}
-  4. Make a new pair before ${certificate.validTo}, when Salesforce stops accepting this certificate.`)
+  4. Make a new pair before ${certificate.validTo}, when this certificate expires. What Salesforce does with an
+     expired certificate is not documented (docs/jwt-bearer.md, section 5); the action warns 30 days before.`)
 }
 
 try {

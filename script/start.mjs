@@ -12,7 +12,8 @@ import { scriptOptions } from './options.mjs'
 
 const FLOWS = ['jwt-bearer', 'github-oidc', 'client-credentials', 'sfdx-url']
 
-const USAGE = `Usage: npm start [-- --flow jwt-bearer|github-oidc|client-credentials|sfdx-url] [-- --sandbox] [-- --fail]
+const USAGE = `Usage: npm start -- [--flow jwt-bearer|github-oidc|client-credentials|sfdx-url] [--sandbox] [--fail]
+  e.g. npm start -- --flow github-oidc --fail     (one -- before all options; plain \`npm start\` takes none)
 
 Runs ${relative(ROOT, ENTRY)} as a workflow step against a Salesforce-compatible token server on loopback,
 with a throwaway key and certificate, and prints the step's log (masked as GitHub masks it) and outputs.
@@ -22,7 +23,8 @@ with a throwaway key and certificate, and prints the step's log (masked as GitHu
                exchange handler applies one trust rule for acme/app on main (--keyless says the same)
              client-credentials: the app's client id and secret; the token is the app's Run-As user's
              sfdx-url: the refresh token of an SFDX auth URL, as \`sf org auth show-sfdx-auth-url\` prints it
-  --sandbox  jwt-bearer with audience: sandbox (the server accepts only ${SANDBOX_AUDIENCE})
+  --sandbox  log in to a sandbox: jwt-bearer with \`audience: sandbox\`, which the token server must see as
+             ${SANDBOX_AUDIENCE} (it accepts no other audience); with --fail, a sandbox user not pre-authorized
   --fail     see the error a workflow would show: a user who has not been pre-authorized (jwt-bearer), a push
              to a branch no trust rule names (github-oidc), an app without a Run-As user (client-credentials),
              or a revoked refresh token (sfdx-url)
@@ -56,8 +58,17 @@ const masker = secrets => text =>
     .sort((a, b) => b.length - a.length)
     .reduce((t, s) => t.split(s).join('***'), text)
 
-/** One step as the run page shows it: its title, the `with:` block of the main step, the log, the summary. */
+/**
+ * One step as the run page shows it: a failed step's error annotations first (GitHub lists them at the top of
+ * the run's summary, so the reason is read before a long log), then its title, the `with:` block of the main
+ * step, the log, the summary.
+ */
 function printStep(title, result, mask, inputs = {}) {
+  const annotations = runnerLog(result.visible, mask)
+    .split('\n')
+    .filter(line => line.startsWith('Error: '))
+  if (annotations.length)
+    console.log(`\nAnnotations (the run's summary page shows these first):\n${annotations.map(a => `  ${a}`).join('\n')}`)
   console.log(`\n${title}`)
   if (Object.keys(inputs).length) console.log('  with:')
   for (const [name, value] of Object.entries(inputs)) console.log(`    ${name}: ${SECRET_INPUTS.includes(name) ? '***' : value}`)
@@ -151,7 +162,7 @@ async function sfdxUrl(server, dir, fail) {
 async function showRun(inputs, dir, env = {}) {
   const result = await runStep({ inputs, dir, env })
   const secrets = new Set(result.masks)
-  printStep(`Run ./  (${relative(ROOT, ENTRY)})`, result, masker(secrets), inputs)
+  printStep(`Run ./ (${relative(ROOT, ENTRY)})`, result, masker(secrets), inputs)
 
   if (result.code === 0) {
     console.log('\nOutputs:')
@@ -165,7 +176,7 @@ async function showRun(inputs, dir, env = {}) {
   if (ACTION.runs.post && (result.code === 0 || !postIf.includes('success()'))) {
     const post = await runStep({ inputs, dir, post: true, state: result.state, env })
     for (const secret of post.masks) secrets.add(secret)
-    printStep(`Post Run ./  (${relative(ROOT, join(ROOT, ACTION.runs.post))})`, post, masker(secrets))
+    printStep(`Post Run ./ (${relative(ROOT, join(ROOT, ACTION.runs.post))})`, post, masker(secrets))
   }
   console.log(result.code === 0 ? '\nThe step succeeded.' : `\nThe step failed (exit code ${result.code}).`)
   return result.code === 0 ? 0 : 1

@@ -7,13 +7,15 @@ import { join } from 'node:path'
 import { startFakeGitHubOidc } from '../fakes/fake-github-oidc.mjs'
 import { MY_DOMAIN, startFakeOrg } from '../fakes/fake-org.mjs'
 import { ROOT, findLeaks, removeStepFolders, runStep } from '../fakes/runner.mjs'
-import { SF_CLI_VERSION, installSfCli, runShell, sfEnv } from '../fakes/sf-cli.mjs'
+import { BELOW_SF_CLI_FLOOR, SF_CLI_NODE_FLOOR, SF_CLI_VERSION, installSfCli, runShell, sfEnv } from '../fakes/sf-cli.mjs'
 import { scriptOptions } from './options.mjs'
+import { cliStartProblem, engineFloor } from './sf-cli-check.mjs'
 
-const USAGE = `Usage: npm run test:cli [-- --sf PATH] [-- --json FILE]
+const USAGE = `Usage: npm run test:cli -- [--sf PATH] [--json FILE]
 
 Installs @salesforce/cli@${SF_CLI_VERSION} into a temporary folder, logs in with the bundled action, and runs
-the README's Salesforce CLI commands against a Salesforce-compatible org on loopback.
+the README's Salesforce CLI commands against a Salesforce-compatible org on loopback. The CLI needs Node
+${SF_CLI_NODE_FLOOR} or newer; on an older Node the install holds undici at 6.x so that it starts (docs/cli.md).
 
   --sf PATH    use this sf instead of installing one (e.g. to try another version)
   --json FILE  also write { numPassedTests, numFailedTests } to FILE (for .ci/run)
@@ -222,9 +224,30 @@ async function main() {
       return report()
     }
     console.log(`Installed in ${installed.seconds.toFixed(0)} s.`)
+    if (BELOW_SF_CLI_FLOOR) console.log(`Node ${process.version} is below the CLI's floor (${SF_CLI_NODE_FLOOR}): undici held at 6.21.3.`)
+    else {
+      // The floor docs/cli.md states is what this install resolved: dependencies can raise it after a pin.
+      const floor = engineFloor(join(installed.dir, 'node_modules'))
+      const same = floor.version === SF_CLI_NODE_FLOOR
+      console.log(
+        `  ${same ? 'ok  ' : 'FAIL'}  its install needs Node ${floor.version} (${floor.by})${same ? '' : `, not ${SF_CLI_NODE_FLOOR} as pinned`}`
+      )
+      if (same) passed++
+      else failed++
+    }
   }
   const sf = options.sf ?? installed.sf
   const homes = []
+  const startEnv = sfEnv(sf)
+  homes.push(startEnv.HOME)
+  const problem = await cliStartProblem(sf, startEnv)
+  if (problem) {
+    console.log(`  FAIL  ${problem}`)
+    for (const home of homes) rmSync(home, { recursive: true, force: true })
+    if (installed) rmSync(installed.dir, { recursive: true, force: true })
+    failed++
+    return report()
+  }
   const org = await startFakeOrg()
   try {
     const env = sfEnv(sf)

@@ -25,6 +25,16 @@ export class AttemptError extends ActionError {
   }
 }
 
+/**
+ * The shortest token or ID token taken from an answer. Masking a shorter value would hide every occurrence of it
+ * in the rest of the job's log (one character: that character everywhere), and no real token is anywhere near
+ * this short; the floor is the action's own, not a documented Salesforce or GitHub length.
+ */
+export const MIN_TOKEN_LENGTH = 32
+
+/** True for a secret of an answer that is long enough to be real, and so to be masked. */
+export const isMaskable = (secret: unknown): secret is string => typeof secret === 'string' && secret.length >= MIN_TOKEN_LENGTH
+
 /** Statuses worth another attempt, from Salesforce and from GitHub alike. */
 export const TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
 
@@ -45,16 +55,60 @@ export function parseRetryAfter(value: string, nowMs: number): number | undefine
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000))
 }
 
+/** The end of the first `</name>` at or after `from`, in any case; -1 when there is none. */
+function closingTag(body: string, name: string, from: number): number {
+  const close = new RegExp(`</${name}>`, 'gi')
+  close.lastIndex = from
+  return close.exec(body) ? close.lastIndex : -1
+}
+
+/**
+ * The text of an HTML (or any) body as a reader would see it: each tag, and each whole script or style element,
+ * replaced by a space. One pass, linear in the body whatever it holds: a tag or element that never closes is
+ * looked for once, not once per `<` (regular expressions did that: a 1 MiB body of `<` took over ten minutes,
+ * after the answer had arrived, so outside any deadline).
+ */
+export function withoutTags(body: string): string {
+  const parts: string[] = []
+  // Past these positions there is no '>', or no closing tag of that name: nothing to look for again.
+  let noTagEnd = Infinity
+  const noClose: Record<string, number> = { script: Infinity, style: Infinity }
+  let at = 0
+  while (at < body.length) {
+    const open = body.indexOf('<', at)
+    if (open < 0) break
+    parts.push(body.slice(at, open))
+    const name = /^<(script|style)/i.exec(body.slice(open, open + 7))?.[1].toLowerCase()
+    if (name && open < noClose[name]) {
+      const end = closingTag(body, name, open + 1)
+      if (end >= 0) {
+        parts.push(' ')
+        at = end
+        continue
+      }
+      noClose[name] = open
+    }
+    const end = open < noTagEnd ? body.indexOf('>', open + 1) : -1
+    if (end < 0) {
+      noTagEnd = Math.min(noTagEnd, open)
+      parts.push('<')
+      at = open + 1
+    } else {
+      parts.push(' ')
+      at = end + 1
+    }
+  }
+  parts.push(body.slice(at))
+  return parts.join('')
+}
+
 /**
  * A short, safe description of a body we could not use: tags and token-like runs removed, so an HTML
  * maintenance page is recognisable and nothing secret-looking is echoed.
  */
 export function describeBody(res: HttpResponse): string {
   const type = bounded(header(res, 'content-type'), 100) || 'no content type'
-  const text = res.body
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
+  const text = withoutTags(res.body).replace(/\s+/g, ' ')
   const quoted = excerpt(text, 120)
   return `${type}, ${Buffer.byteLength(res.body)} bytes${quoted ? `: "${quoted}"` : ''}`
 }

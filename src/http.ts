@@ -29,7 +29,7 @@ export class TransportError extends Error {
 /** http-client does not export its handler interface from the package root. */
 type RequestHandler = NonNullable<ConstructorParameters<typeof HttpClient>[1]>[number]
 
-const USER_AGENT = 'salesforce-jwt-auth-action'
+const USER_AGENT = 'salesforce-oauth-login'
 
 /**
  * The agent for a host that http-client sends past HTTPS_PROXY only because its name begins with `127.`;

@@ -19,10 +19,34 @@ export interface LoginEndpoint {
   audience: string
 }
 
+/**
+ * The one spelling of a host that every host rule below reads: lower case, without the single trailing dot of a
+ * fully qualified name. A name with an empty label (`acme.lightning.force.com..`, `a..b`, `.a`) is no host name at
+ * all and gets undefined, which no rule matches: a rule that stripped one dot itself let such a name past it.
+ * The URL parser has already mapped full-width dots, percent escapes and IDN to this form.
+ */
+export function normalHost(hostname: string): string | undefined {
+  const host = hostname.toLowerCase()
+  const name = host.endsWith('.') ? host.slice(0, -1) : host
+  return name === '' || name.split('.').includes('') ? undefined : name
+}
+
 /** True for a host under one of Salesforce's login domains (or the domain itself). */
 export function isSalesforceHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '')
-  return SALESFORCE_DOMAINS.some(domain => host === domain || host.endsWith(`.${domain}`))
+  const host = normalHost(hostname)
+  return host !== undefined && SALESFORCE_DOMAINS.some(domain => host === domain || host.endsWith(`.${domain}`))
+}
+
+/** True for this machine's names, where plain http is allowed for local testing. */
+export function isLocalHost(hostname: string): boolean {
+  const host = normalHost(hostname)
+  return host !== undefined && LOCAL_HOSTS.includes(host)
+}
+
+/** The name before `.lightning.force.com` ('' for the bare domain) of a Lightning Experience host; undefined for any other. */
+export function lightningName(hostname: string): string | undefined {
+  const match = /^(?:(.+)\.)?lightning\.force\.com$/.exec(normalHost(hostname) ?? '')
+  return match ? (match[1] ?? '') : undefined
 }
 
 /**
@@ -32,7 +56,7 @@ export function isSalesforceHost(hostname: string): boolean {
  * This is what lets users switch between sandbox and production by changing only `login-url`.
  */
 export function isSandboxHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '')
+  const host = normalHost(hostname) ?? ''
   return (
     host === 'test.salesforce.com' ||
     /\.(sandbox|scratch)\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/.test(host) ||
@@ -90,17 +114,20 @@ export function parseLoginUrl(value: string): string | undefined {
   const fix =
     'Use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL ' + '(https://yourdomain.my.salesforce.com).'
   const url = parseUrl('login-url', text, fix)
-  const local = LOCAL_HOSTS.includes(url.hostname)
+  if (normalHost(url.hostname) === undefined) {
+    throw inputError('login-url', `has a host with an empty label (${shown(text)}), which no host name has`, fix)
+  }
+  const local = isLocalHost(url.hostname)
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
     throw inputError('login-url', `must be an https URL, not ${bounded(url.protocol, 32)}// (${shown(url.origin)})`, fix)
   }
   // Every Lightning Experience host (acme, acme--uat.sandbox, acme-dev-ed.develop, ...) has a My Domain twin.
-  const lightning = /^(?:(.+)\.)?lightning\.force\.com$/.exec(url.hostname.toLowerCase().replace(/\.$/, ''))
-  if (lightning) {
+  const lightning = lightningName(url.hostname)
+  if (lightning !== undefined) {
     throw inputError(
       'login-url',
       `is a Lightning Experience address (${shown(url.hostname)}), not a login host`,
-      `Use the My Domain URL, ${lightning[1] ? `https://${lightning[1]}.my.salesforce.com` : 'https://yourdomain.my.salesforce.com'}.`
+      `Use the My Domain URL, ${lightning ? `https://${lightning}.my.salesforce.com` : 'https://yourdomain.my.salesforce.com'}.`
     )
   }
   if (!local && !isSalesforceHost(url.hostname)) {
@@ -116,7 +143,8 @@ export function parseLoginUrl(value: string): string | undefined {
 }
 
 /** My Domain hosts: the only login hosts that name one org, so the only ones that know its token exchange handler. */
-const MY_DOMAIN = /\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/i
+const isMyDomainHost = (hostname: string): boolean =>
+  /\.my\.(salesforce\.com|salesforce\.mil|sfcrmproducts\.cn)$/.test(normalHost(hostname) ?? '')
 
 /**
  * The `login-url` of the keyless and client credentials flows: the org's My Domain origin. login.salesforce.com
@@ -127,7 +155,7 @@ export function parseMyDomainUrl(value: string, flow: string, why = ''): string 
   const loginUrl = parseLoginUrl(value) ?? ''
   const url = new URL(loginUrl)
   const fix = "Use the org's My Domain URL (Setup > My Domain), e.g. https://acme.my.salesforce.com."
-  if (!LOCAL_HOSTS.includes(url.hostname) && !MY_DOMAIN.test(url.hostname)) {
+  if (!isLocalHost(url.hostname) && !isMyDomainHost(url.hostname)) {
     throw inputError('login-url', `must be a My Domain URL with 'auth-flow: ${flow}', not ${shown(url.hostname)}`, `${why}${fix}`)
   }
   if (loginUrl !== url.origin)

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { checkEnvironment } from './environment.js'
 import { ActionError } from './errors.js'
 import type { FlowSpec, Login } from './flows/flow.js'
 import { FLOWS } from './flows/index.js'
@@ -101,12 +102,10 @@ export async function runStep(edge: StepEdge): Promise<void> {
   const step: MainStep = { edge, secrets, log: safeLogger(edge.core, secrets.redact) }
   const isPost = edge.core.getState(STATE.isPost) === 'true'
   try {
-    if (isPost) {
-      await cleanup(edge)
-    } else {
-      edge.core.saveState(STATE.isPost, 'true')
-      await login(step)
-    }
+    if (!isPost) edge.core.saveState(STATE.isPost, 'true')
+    // Before any input is read or any request made, in both steps: a later step may have changed the environment.
+    checkEnvironment(edge.env)
+    await (isPost ? cleanup(edge) : login(step))
   } catch (err) {
     const message = err instanceof ActionError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`
     edge.core.setFailed(neutralize(secrets.redact(message)))

@@ -285,7 +285,7 @@ describe('validateIncomingToken: rules and users, naming rules and never a usern
     expect(await judge(token(), handlerFor(), who)).toEqual({
       message: 'No active user for GitHub trust rule Deploy_Main: the user it names does not exist or is not active.'
     })
-    const twins = handlerFor([RULE, { ...RULE, DeveloperName: 'Any_Ref', Ref__c: '' }])
+    const twins = handlerFor([RULE, { ...RULE, DeveloperName: 'Any_Ref', Ref__c: '**' }])
     expect(await judge(token(), twins, who)).toEqual({
       message: 'No active user for GitHub trust rules Any_Ref, Deploy_Main: the user it names does not exist or is not active.'
     })
@@ -303,7 +303,44 @@ describe('validateIncomingToken: rules and users, naming rules and never a usern
   })
 })
 
+describe('validateIncomingToken: narrowing and permission set groups, as the Apex', () => {
+  it('names the rules that would match but set none of Ref__c, Environment__c, Workflow_Ref__c', async () => {
+    const rules = [
+      { ...RULE, DeveloperName: 'Every_Ref', Ref__c: '' },
+      { ...RULE, DeveloperName: 'Other_Repository', Ref__c: '', Repository_Id__c: '1' },
+      { ...RULE, DeveloperName: 'Also_Every_Ref', Ref__c: ' ' }
+    ]
+    expect(await judge(token(), handlerFor(rules))).toEqual({
+      message:
+        `No active GitHub trust rule matches ${presented(claims())}. GitHub trust rules that set none of Ref__c, Environment__c, ` +
+        'Workflow_Ref__c never match: Also_Every_Ref, Every_Ref; set one (Ref__c ** means every ref).'
+    })
+    expect((await judge(token(), handlerFor([{ ...RULE, Ref__c: '**' }]))).username).toBe(USERNAME)
+  })
+
+  it('accepts a user who holds the permission set only through a permission set group', async () => {
+    const grouped = user({ permissionSets: [], permissionSetGroups: [{ name: 'CI', permissionSets: ['GitHub_Actions_Keyless_Login'] }] })
+    expect((await judge(token(), handlerFor(), users([USERNAME, grouped]))).username).toBe(USERNAME)
+    const otherGroup = user({ permissionSets: [], permissionSetGroups: [{ name: 'CI', permissionSets: ['Other'] }] })
+    expect((await judge(token(), handlerFor(), users([USERNAME, otherGroup]))).message).toMatch(/^No keyless login permission for/)
+  })
+})
+
 describe('validateIncomingToken: replay, when the org names a cache partition', () => {
+  it('refuses, naming the setting, when the store fails (no such partition, no capacity)', async () => {
+    const failing = {
+      has: (): boolean => {
+        throw new Error('Cache.Org.OrgCacheException')
+      },
+      add: (): never => {
+        throw new Error('unreachable')
+      }
+    }
+    expect(await judge(token({ jti: 'one' }), { ...handlerFor(), replay: failing })).toEqual({
+      message: `${REJECTED}the replay cache partition named in GitHub Keyless Setting Default cannot be used.`
+    })
+  })
+
   it('accepts a token once, another jti again, and refuses a token without jti', async () => {
     const handler = { ...handlerFor(), replay: new Set<string>() }
     expect((await judge(token({ jti: 'one' }), handler)).username).toBe(USERNAME)

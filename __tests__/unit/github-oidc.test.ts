@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { TrustClaims } from '../../src/flows/github-oidc/claims.js'
 import type { FlowIo } from '../../src/io.js'
 import { describeClaims, trustClaims } from '../../src/flows/github-oidc/claims.js'
-import { debugsHttp, idTokenSource, idTokenUrl, interpretIdTokenResponse } from '../../src/flows/github-oidc/id-token.js'
+import { idTokenSource, idTokenUrl, interpretIdTokenResponse } from '../../src/flows/github-oidc/id-token.js'
 import { githubOidc, type GithubOidcInputs } from '../../src/flows/github-oidc/index.js'
 import { ADVICE } from '../../src/flows/github-oidc/refusals.js'
 import type { HttpResponse } from '../../src/http.js'
@@ -188,8 +188,13 @@ describe('interpretIdTokenResponse', () => {
     ['an empty object', json(200, {}), [], 'fields present: none'],
     ['an empty value', json(200, { value: '' }), [], 'fields present: value'],
     ['a numeric value', json(200, { value: 42 }), [], 'fields present: value'],
-    ['a value of two parts', json(200, { count: 1, value: 'abc.def' }), ['abc.def'], 'fields present: count, value'],
-    ['a value with a space', json(200, { value: 'abc.d ef.ghi' }), ['abc.d ef.ghi'], 'fields present: value'],
+    [
+      'a value of two parts',
+      json(200, { count: 1, value: `${'a'.repeat(20)}.${'b'.repeat(20)}` }),
+      [`${'a'.repeat(20)}.${'b'.repeat(20)}`],
+      'fields present: count, value'
+    ],
+    ['a value with a space', json(200, { value: `abc.d ef.${'g'.repeat(30)}` }), [`abc.d ef.${'g'.repeat(30)}`], 'fields present: value'],
     ['a value with padding', json(200, { value: ` ${ID_TOKEN}` }), [` ${ID_TOKEN}`], 'fields present: value'],
     ['a JSON array', json(200, [ID_TOKEN]), [], `application/json; charset=utf-8, ${ID_TOKEN.length + 4} bytes: "["[…]"]"`],
     ['not JSON', { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' }, [], 'text/plain, 2 bytes: "ok"'],
@@ -207,6 +212,18 @@ describe('interpretIdTokenResponse', () => {
     expect(result.error?.reason).toBe('no ID token')
     expect(result.error?.message).toBe(NO_VALUE(what))
   })
+
+  it.each(['a.b.c', 'x', `${'a'.repeat(10)}.${'b'.repeat(10)}.${'c'.repeat(9)}`])(
+    'a 200 with a value of %j, too short to be an ID token, is refused by its length and never masked',
+    value => {
+      const result = interpret(json(200, { value }) as HttpResponse)
+      expect(result.masks).toEqual([])
+      expect(result.error?.reason).toBe('short ID token')
+      expect(result.error?.message).toMatch(
+        new RegExp(`without an ID token in 'value' \\(a value of ${value.length} characters, too short to be one; not shown\\)`)
+      )
+    }
+  )
 
   it('never echoes a long token-like value whatever the status', () => {
     const secret = 'ghs_' + 'A1b2C3d4E5f6G7h8I9j0'.repeat(5)
@@ -317,28 +334,6 @@ describe('describeClaims', () => {
       "GitHub's OIDC token: issuer (none), repository (none), repository id (none), owner id (none), ref (none) (protected: (none)), " +
         'workflow (none), event (none), runner (none), environment (none), audience (none).'
     )
-  })
-})
-
-describe('debugsHttp: NODE_DEBUG read as Node reads it', () => {
-  it.each([
-    ['http', true],
-    ['HTTP', true],
-    ['https', true],
-    ['http2', true],
-    ['net, http', true],
-    ['*', true],
-    ['http*', true],
-    ['ht*', true],
-    ['h*p', true],
-    ['*2', true],
-    ['', false],
-    ['net,tls', false],
-    ['httpx', false],
-    ['fs,module', false],
-    ['h.tp', false]
-  ])('%j -> %s', (value, expected) => {
-    expect(debugsHttp(value)).toBe(expected)
   })
 })
 

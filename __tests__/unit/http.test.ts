@@ -90,7 +90,7 @@ describe('postForm', () => {
     expect(req.method).toBe('POST')
     expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(req.headers.accept).toBe('application/json')
-    expect(req.headers['user-agent']).toBe('salesforce-jwt-auth-action')
+    expect(req.headers['user-agent']).toBe('salesforce-oauth-login')
     expect(req.body).toBe('grant_type=client_credentials&client_secret=a+b%26c%3Dd')
   })
 

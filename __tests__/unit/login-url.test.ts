@@ -3,8 +3,11 @@ import {
   parseMyDomainUrl,
   PRODUCTION_AUDIENCE,
   SANDBOX_AUDIENCE,
+  isLocalHost,
   isSalesforceHost,
   isSandboxHost,
+  lightningName,
+  normalHost,
   parseAudience,
   parseLoginUrl,
   resolveLoginEndpoint
@@ -61,10 +64,60 @@ describe('isSalesforceHost', () => {
     'example.com',
     'localhost',
     '127.0.0.1',
-    ''
+    '',
+    'login.salesforce.com..',
+    'acme..salesforce.com',
+    '.salesforce.com'
   ])('refuses %s', host => {
     expect(isSalesforceHost(host)).toBe(false)
   })
+})
+
+describe('normalHost: the one spelling every host rule reads (issue 20)', () => {
+  it.each([
+    ['acme.my.salesforce.com', 'acme.my.salesforce.com'],
+    ['ACME.My.Salesforce.COM', 'acme.my.salesforce.com'],
+    ['acme.lightning.force.com.', 'acme.lightning.force.com'],
+    ['acme.lightning.force.com..', undefined],
+    ['acme..lightning.force.com', undefined],
+    ['.acme.my.salesforce.com', undefined],
+    ['.', undefined],
+    ['', undefined],
+    ['127.0.0.1', '127.0.0.1'],
+    ['[::1]', '[::1]']
+  ])('%j -> %j', (host, normal) => {
+    expect(normalHost(host)).toBe(normal)
+  })
+
+  // Each rule reads the host through normalHost: a spelling the URL parser keeps cannot slip past one rule.
+  it.each([
+    ['acme.lightning.force.com', 'acme'],
+    ['ACME--UAT.Sandbox.Lightning.Force.Com.', 'acme--uat.sandbox'],
+    ['lightning.force.com', ''],
+    ['acme.lightning.force.com..', undefined],
+    ['acme.my.salesforce.com', undefined]
+  ])('lightningName(%j) is %j', (host, name) => {
+    expect(lightningName(host)).toBe(name)
+  })
+
+  it.each([
+    ['localhost', true],
+    ['LOCALHOST.', true],
+    ['127.0.0.1', true],
+    ['localhost..', false],
+    ['127.0.0.1.evil.example', false]
+  ])('isLocalHost(%j) is %s', (host, local) => {
+    expect(isLocalHost(host)).toBe(local)
+  })
+
+  it.each(['https://acme.lightning.force.com..', 'https://acme.my.salesforce.com..', 'https://acme..my.salesforce.com'])(
+    'login-url %s is refused, naming the empty label',
+    url => {
+      expect(thrown(() => parseLoginUrl(url)).message).toBe(
+        `Input 'login-url' has a host with an empty label ('${url}'), which no host name has. ${LOGIN_FIX}`
+      )
+    }
+  )
 })
 
 describe('isSandboxHost', () => {

@@ -244,6 +244,16 @@ describe('the main step: one error line', () => {
     expect(r.failures).toEqual(['Unexpected error: a bare string'])
   })
 
+  it.each([
+    ['the main step', {}, ['state isPost=true']],
+    ['the post step', { isPost: 'true', token: TOKEN, loginUrl: LOGIN_URL }, []]
+  ])('refuses an environment that would leak a credential in %s, before any input is read or request made', async (_name, state, first) => {
+    const r = await main(CC, { state, env: { NODE_DEBUG: 'http' } })
+    expect(r.failures).toHaveLength(1)
+    expect(r.failures[0]).toMatch(/^NODE_DEBUG names Node's HTTP module/)
+    expect(r.events).toEqual([...first, `failed ${r.failures[0]}`])
+  })
+
   it('runs the post step instead when the main step has marked it', async () => {
     const r = await main(CC, { state: { isPost: 'true' } })
     expect(r.events).toEqual(['debug No token to revoke: revoke-token is off, or the login step did not get one.'])

@@ -63,7 +63,8 @@ const FIX = {
   trustRule:
     'Compare the claims this step printed before the exchange (repository and owner ids, ref, event, workflow, environment, ' +
     'runner, audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
-    'Rule > Manage Records), and add or correct the rule that should match.',
+    'Rule > Manage Records), and add or correct the rule that should match. A blank Events admits only push, ' +
+    'workflow_dispatch, schedule and release; a rule that sets none of Ref, Environment and Workflow Ref never matches.',
   manyUsers:
     'The GitHub Trust Rule records named above all match this job but name different users. Deactivate or narrow ' +
     '(by ref, workflow, event or environment) all but the one that should apply.',

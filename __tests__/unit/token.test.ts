@@ -4,7 +4,7 @@ import { ActionError } from '../../src/errors.js'
 import type { HttpResponse } from '../../src/http.js'
 import { explainOAuthError, type LoginContext } from '../../src/flows/salesforce-errors.js'
 import { FLOWS } from '../../src/flows/index.js'
-import { AttemptError, describeBody, parseRetryAfter } from '../../src/attempt.js'
+import { AttemptError, describeBody, MIN_TOKEN_LENGTH, parseRetryAfter } from '../../src/attempt.js'
 import { interpretTokenResponse, parseIdentity } from '../../src/flows/token.js'
 
 const ctx: LoginContext = {
@@ -460,6 +460,42 @@ describe('interpretTokenResponse: answer fields are data, checked before any of 
     )
     expect(error?.transient).toBe(false)
     expect(error?.message).not.toContain(TOKEN.split('!')[1])
+  })
+
+  // The host rule: Salesforce's own domains, or the login host itself (ctx.loginUrl is acme.my.salesforce.com).
+  it.each([
+    ['instance_url', 'https://evil.example', 'evil.example'],
+    ['instance_url', 'https://salesforce.com.evil.example', 'salesforce.com.evil.example'],
+    ['instance_url', 'https://evilsalesforce.com', 'evilsalesforce.com'],
+    ['id', `https://evil.example/id/${ORG}/${USER}`, 'evil.example']
+  ])('an %s on %s is refused, naming the host', (field, value, host) => {
+    const { error, masks } = interpret(res(200, { ...SUCCESS, [field]: value }))
+    expect(error?.message).toContain(`returned an ${field} on ${host}, which is neither a Salesforce host nor the login host`)
+    expect(error?.reason).toBe(`${field} not Salesforce`)
+    expect(masks).toEqual([TOKEN])
+  })
+
+  it.each(['https://acme.my.site.com', 'https://ACME.MY.SALESFORCE.COM', 'https://acme.my.salesforce.mil', 'https://x.sfcrmproducts.cn'])(
+    'an instance_url on %s is used',
+    url => {
+      expect(interpret(res(200, { ...SUCCESS, instance_url: url })).result?.instance_url).toBe(new URL(url).origin)
+    }
+  )
+
+  it.each([
+    ['access_token', 'x'],
+    ['access_token', 'A'.repeat(31)],
+    ['refresh_token', 'r']
+  ])('an %s of %j is too short to be real: refused by name, never masked', (field, value) => {
+    const { error, masks } = interpret(res(200, { ...SUCCESS, [field]: value }))
+    expect(error?.message).toMatch(new RegExp(`with an? ${field} of ${value.length} characters?, too short to be a real token`))
+    expect(error?.message).not.toContain(`${value}'`)
+    expect(masks).not.toContain(value)
+  })
+
+  it('a token of exactly the floor is used', () => {
+    const token = 'A'.repeat(MIN_TOKEN_LENGTH)
+    expect(interpret(res(200, { ...SUCCESS, access_token: token })).result?.access_token).toBe(token)
   })
 
   it('redacts token-like runs in an excerpt', () => {

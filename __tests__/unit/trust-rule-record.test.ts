@@ -49,8 +49,10 @@ describe('trustRuleRecord', () => {
   it('fills every field of the trust rules from the claims, the user as a placeholder', () => {
     const record = trustRuleRecord(CLAIMS)
     expect(record.name).toBe('acme_app_main')
-    expect(record.path).toBe('force-app/main/default/customMetadata/GitHub_Trust_Rule.acme_app_main.md-meta.xml')
-    expect(record.deployCommand).toBe('sf project deploy start --metadata "CustomMetadata:GitHub_Trust_Rule.acme_app_main"')
+    expect(record.path).toBe('salesforce/org-setup/force-app/main/default/customMetadata/GitHub_Trust_Rule.acme_app_main.md-meta.xml')
+    expect(record.deployCommand).toBe(
+      '(cd salesforce/org-setup && sf project deploy start --metadata "CustomMetadata:GitHub_Trust_Rule.acme_app_main")'
+    )
     expect(wellFormed(record.xml)).toBe(true)
     expect(record.xml).toContain('    <label>acme/app refs/heads/main</label>\n    <protected>false</protected>')
     expect(fieldsOf(record.xml)).toEqual({
@@ -148,15 +150,28 @@ describe('trustRuleAdvice', () => {
   it('names the file, the record and the one command that deploys only it', () => {
     const lines = trustRuleAdvice(CLAIMS)
     expect(lines[0]).toContain('set Username__c to the integration user')
-    expect(lines[0]).toContain('force-app/main/default/customMetadata/GitHub_Trust_Rule.acme_app_main.md-meta.xml')
+    expect(lines[0]).toContain('salesforce/org-setup/force-app/main/default/customMetadata/GitHub_Trust_Rule.acme_app_main.md-meta.xml')
     expect(lines.slice(1, -1).join('\n')).toBe(trustRuleRecord(CLAIMS).xml.trimEnd())
     expect(lines.at(-1)).toBe(
-      'Then deploy only that record: sf project deploy start --metadata "CustomMetadata:GitHub_Trust_Rule.acme_app_main"'
+      'Then deploy only that record: (cd salesforce/org-setup && sf project deploy start --metadata "CustomMetadata:GitHub_Trust_Rule.acme_app_main")'
     )
   })
 
   it.each(['pull_request_target', 'workflow_run'])('cautions about %s, which runs code that may come from a fork', event => {
     expect(trustRuleAdvice({ ...CLAIMS, eventName: event }).at(-1)).toMatch(new RegExp(`^Caution: event ${event} runs the base`))
+  })
+
+  it.each(['issue_comment', 'issues', 'discussion_comment', 'fork', 'watch', 'merge_group', 'pull_request'])(
+    'cautions that %s is admitted only because the record lists it',
+    event => {
+      const last = trustRuleAdvice({ ...CLAIMS, eventName: event }).at(-1)
+      expect(last).toMatch(new RegExp(`^Caution: event ${event} is admitted only because this record lists it`))
+      expect(last).toContain('pin Workflow_Ref__c')
+    }
+  )
+
+  it.each(['push', 'workflow_dispatch', 'schedule', 'release'])('adds no caution for %s, which a blank Events__c admits', event => {
+    expect(trustRuleAdvice({ ...CLAIMS, eventName: event }).at(-1)).toMatch(/^Then deploy only that record/)
   })
 })
 

@@ -51,7 +51,7 @@ describe('ruleMatches', () => {
     ['a rule without a repository name, any name', { Repository__c: '' }, { repository: 'acme/renamed' }, true],
     ['a rule with a whitespace repository name, any name', { Repository__c: '  ' }, { repository: 'acme/renamed' }, true],
     ['a rule repository name and no repository claim', {}, { repository: undefined }, false],
-    // Ref: exact, or a filter pattern ('*' within one path segment, '**' across them), blank any.
+    // Ref: exact, or a filter pattern ('*' within one path segment, '**' across them).
     ['another branch', {}, { ref: 'refs/heads/main2' }, false],
     ['the branch in other case', {}, { ref: 'refs/heads/Main' }, false],
     ['no ref claim', {}, { ref: undefined }, false],
@@ -69,8 +69,27 @@ describe('ruleMatches', () => {
     ["a '*' inside a rule matches one segment", { Ref__c: 'refs/*/main' }, { ref: 'refs/heads/main' }, true],
     ["a '*' inside a rule matches itself too", { Ref__c: 'refs/*/main' }, { ref: 'refs/*/main' }, true],
     ["a '*' inside a rule does not cross /", { Ref__c: 'refs/*/main' }, { ref: 'refs/heads/x/main' }, false],
-    ['a rule without a ref, any ref', { Ref__c: '' }, { ref: 'refs/pull/1/merge' }, true],
-    ['a rule with an undefined ref, any ref', { Ref__c: undefined }, { ref: 'refs/tags/x' }, true],
+    // No Ref, Environment or Workflow Ref: the rule narrows nothing and never matches ('**' means every ref).
+    ['a rule without a ref, environment or workflow: no ref matches', { Ref__c: '' }, { ref: 'refs/pull/1/merge' }, false],
+    ['a rule with an undefined ref and nothing else: not even main', { Ref__c: undefined }, {}, false],
+    ['a rule without a ref but with an environment', { Ref__c: '', Environment__c: 'production' }, { environment: 'production' }, true],
+    [
+      'a rule without a ref but with a workflow',
+      { Ref__c: '', Workflow_Ref__c: 'acme/app/.github/workflows/d.yml@refs/heads/main' },
+      { job_workflow_ref: 'acme/app/.github/workflows/d.yml@refs/heads/main' },
+      true
+    ],
+    // Events: blank admits only push, workflow_dispatch, schedule, release; any other event only when listed.
+    ...['workflow_dispatch', 'schedule', 'release'].map((event): [string, Record<string, unknown>, Claims, boolean] => [
+      `blank Events and ${event}`,
+      {},
+      { event_name: event },
+      true
+    ]),
+    ...['issue_comment', 'issues', 'watch', 'fork', 'discussion_comment', 'merge_group', 'pull_request_target', 'workflow_run'].map(
+      (event): [string, Record<string, unknown>, Claims, boolean] => [`blank Events and ${event}`, {}, { event_name: event }, false]
+    ),
+    ['issue_comment when listed', { Events__c: 'push,issue_comment' }, { event_name: 'issue_comment' }, true],
     // Environment: exact when set (absent claim: no match), any when blank.
     ['a rule environment and the same environment', { Environment__c: 'production' }, { environment: 'production' }, true],
     ['a rule environment and another environment', { Environment__c: 'production' }, { environment: 'staging' }, false],

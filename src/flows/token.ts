@@ -1,6 +1,16 @@
-import { AttemptError, describeBody, header, parseRetryAfter, TRANSIENT_STATUSES, transportFailure } from '../attempt.js'
+import {
+  AttemptError,
+  describeBody,
+  header,
+  isMaskable,
+  MIN_TOKEN_LENGTH,
+  parseRetryAfter,
+  TRANSIENT_STATUSES,
+  transportFailure
+} from '../attempt.js'
 import { parseJsonObject, TransportError, type HttpResponse, type PostForm } from '../http.js'
 import type { FlowIo } from '../io.js'
+import { isSalesforceHost, normalHost } from '../login-url.js'
 import { DEFAULT_POLICY, withRetries } from '../retry.js'
 import { explainOAuthError, isKnownRefusal, type LoginContext } from './salesforce-errors.js'
 import { bounded, excerpt, isPrintable, serverWords } from '../text.js'
@@ -50,12 +60,47 @@ function httpsUrl(value: string): URL | undefined {
 /** User info, a query or a fragment: never part of an instance or identity URL. */
 const hasExtras = (url: URL): boolean => Boolean(url.username || url.password || url.search || url.hash)
 
+/** Refuses a token answer whose secret is too short to be real: named by its field and length, never shown or masked. */
+function tooShort(field: string, length: number): AttemptError {
+  return new AttemptError(
+    `The token endpoint answered HTTP 200 with ${/^[aeiou]/.test(field) ? 'an' : 'a'} ${field} of ${length} ` +
+      `character${length === 1 ? '' : 's'}, too short to be a real token (at least ${MIN_TOKEN_LENGTH} are expected; ` +
+      'the value is not shown). The answer is not used; check that the login URL points at Salesforce and not at a ' +
+      'proxy or portal that rewrites answers.',
+    `short ${field}`,
+    false
+  )
+}
+
+/**
+ * A host the token may be sent to: Salesforce's own domains, or the login host itself (which may be this machine).
+ * The CLI and later steps send the token to instance_url, so an answer naming any other host is refused.
+ */
+function trustedHost(url: URL, loginUrl: string): boolean {
+  const login = URL.canParse(loginUrl) ? normalHost(new URL(loginUrl).hostname) : undefined
+  return isSalesforceHost(url.hostname) || (login !== undefined && normalHost(url.hostname) === login)
+}
+
+/** Refuses an instance or identity URL on a host the token must not go to, naming the host. */
+function untrusted(field: string, url: URL): AttemptError {
+  return new AttemptError(
+    `The token endpoint returned an ${field} on ${bounded(url.hostname, 100)}, which is neither a Salesforce host nor the ` +
+      'login host: the token would be sent there, so the answer is not used. Check that the login URL points at ' +
+      'Salesforce and not at a proxy or portal that rewrites answers.',
+    `${field} not Salesforce`,
+    false
+  )
+}
+
 const IDENTITY_PATH = /^\/id\/00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?\/005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?\/?$/
 
 /** The parts of a 200 answer the action uses, each checked before any of it is logged or output. */
-function checkedAnswer(json: Record<string, unknown>): TokenResponse {
+function checkedAnswer(json: Record<string, unknown>, loginUrl: string): TokenResponse {
   const token = plainField(json, 'access_token', 16_384)
   if (/\s/.test(token)) throw malformed('access_token', token, 'it holds white space')
+  if (token.length < MIN_TOKEN_LENGTH) throw tooShort('access_token', token.length)
+  const refresh = stringField(json.refresh_token)
+  if (refresh !== '' && refresh.length < MIN_TOKEN_LENGTH) throw tooShort('refresh_token', refresh.length)
   const instanceText = plainField(json, 'instance_url', 2048)
   const instance = httpsUrl(instanceText)
   if (!instance) {
@@ -67,11 +112,13 @@ function checkedAnswer(json: Record<string, unknown>): TokenResponse {
     )
   }
   if (hasExtras(instance)) throw malformed('instance_url', instanceText, 'it carries user info, a query or a fragment')
+  if (!trustedHost(instance, loginUrl)) throw untrusted('instance_url', instance)
   const id = plainField(json, 'id', 2048)
   const identity = id === '' ? undefined : httpsUrl(id)
   if (id !== '' && !(identity && !hasExtras(identity) && IDENTITY_PATH.test(identity.pathname))) {
     throw malformed('id', id, 'not an identity URL https://host/id/<org id>/<user id>')
   }
+  if (identity && !trustedHost(identity, loginUrl)) throw untrusted('id', identity)
   return {
     access_token: token,
     // Only the origin: a path, user info or anything else the URL held is never output or logged.
@@ -79,7 +126,7 @@ function checkedAnswer(json: Record<string, unknown>): TokenResponse {
     id: identity ? identity.origin + identity.pathname : '',
     scope: plainField(json, 'scope', 2048),
     token_type: plainField(json, 'token_type', 64) || 'Bearer',
-    ...(stringField(json.refresh_token) !== '' && { refreshToken: stringField(json.refresh_token) })
+    ...(refresh !== '' && { refreshToken: refresh })
   }
 }
 
@@ -94,7 +141,8 @@ export function interpretTokenResponse(
   nowMs: number = Date.now()
 ): TokenResponse {
   const json = parseJsonObject(res.body)
-  for (const secret of [json?.access_token, json?.refresh_token]) if (typeof secret === 'string' && secret !== '') mask(secret)
+  // A secret too short to be real is never masked (it would hide that text all over the log); the answer is refused below.
+  for (const secret of [json?.access_token, json?.refresh_token]) if (isMaskable(secret)) mask(secret)
   const status = res.status
 
   if (status >= 300 && status < 400) {
@@ -147,7 +195,7 @@ export function interpretTokenResponse(
       false
     )
   }
-  return checkedAnswer(json)
+  return checkedAnswer(json, ctx.loginUrl)
 }
 
 /** Org and user ids from the identity URL `https://host/id/<orgId>/<userId>`; empty when it is not one. */

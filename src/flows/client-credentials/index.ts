@@ -35,8 +35,6 @@ const ADVICE: FlowAdvice = {
   fallback: ctx =>
     `Check 'client-id', 'client-secret', and that the app enables the Client Credentials Flow with a Run-As user ${whereSent(ctx)}.`,
   refusals: [
-    // The client credentials flow's refusals. Only the Run-As user's "API Only" need is documented (Metadata API,
-    // ExtlClntAppOauthConfigurablePolicies); the error words below are reported by practitioners, not documented.
     {
       description: 'request not supported on this domain',
       fix: ctx =>

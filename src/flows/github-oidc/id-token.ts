@@ -1,7 +1,16 @@
-import { AttemptError, describeBody, header, parseRetryAfter, TRANSIENT_STATUSES, transportFailure } from '../../attempt.js'
+import {
+  AttemptError,
+  describeBody,
+  header,
+  isMaskable,
+  MIN_TOKEN_LENGTH,
+  parseRetryAfter,
+  TRANSIENT_STATUSES,
+  transportFailure
+} from '../../attempt.js'
 import { ActionError } from '../../errors.js'
 import { parseJsonObject, TransportError, type GetUrl, type HttpResponse } from '../../http.js'
-import { LOCAL_HOSTS } from '../../login-url.js'
+import { isLocalHost } from '../../login-url.js'
 
 /** GitHub's side of the keyless flow: asking the runner's ID token service for this job's OIDC token. */
 
@@ -15,18 +24,6 @@ export interface IdTokenSource {
   url: string
   /** The runner's request token: a secret. */
   token: string
-}
-
-/** True when NODE_DEBUG turns on Node's HTTP debugging, read as Node reads it (comma-separated, `*` wildcards). */
-export function debugsHttp(nodeDebug: string): boolean {
-  return nodeDebug
-    .split(',')
-    .map(entry => entry.trim())
-    .filter(entry => entry !== '')
-    .some(entry => {
-      const pattern = new RegExp(`^${entry.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i')
-      return ['http', 'https', 'http2'].some(name => pattern.test(name))
-    })
 }
 
 /**
@@ -48,7 +45,7 @@ export function idTokenSource(env: Record<string, string | undefined>): IdTokenS
   } catch {
     parsed = undefined
   }
-  const local = parsed && LOCAL_HOSTS.includes(parsed.hostname) && parsed.protocol === 'http:'
+  const local = parsed && isLocalHost(parsed.hostname) && parsed.protocol === 'http:'
   if (!parsed || (parsed.protocol !== 'https:' && !local)) {
     throw new ActionError(
       'ACTIONS_ID_TOKEN_REQUEST_URL is not an https URL, so the runner request token will not be sent to it. ' +
@@ -59,14 +56,6 @@ export function idTokenSource(env: Record<string, string | undefined>): IdTokenS
     throw new ActionError(
       'ACTIONS_ID_TOKEN_REQUEST_TOKEN holds characters no request token has, so it cannot be sent. It is set by ' +
         'the runner: do not set it in the workflow.'
-    )
-  }
-  // Node's own HTTP debugging prints request headers, the runner's request token among them, before the
-  // runner has seen this step's masks on stdout.
-  if (debugsHttp(env.NODE_DEBUG ?? '')) {
-    throw new ActionError(
-      "NODE_DEBUG names Node's HTTP module, which would print the runner's request token in the log. Remove " +
-        'NODE_DEBUG from this step; use step debug logging (ACTIONS_STEP_DEBUG) instead.'
     )
   }
   return { url, token }
@@ -88,7 +77,8 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 export function interpretIdTokenResponse(res: HttpResponse, mask: (secret: string) => void): string {
   const json = parseJsonObject(res.body)
   const value = typeof json?.value === 'string' ? json.value : ''
-  if (value !== '') mask(value)
+  // Too short to be a token: never masked (it would hide that text all over the log), and refused below.
+  if (isMaskable(value)) mask(value)
   const answered = `GitHub's token service answered HTTP ${res.status}`
   if (TRANSIENT_STATUSES.includes(res.status)) {
     const retryAfter = parseRetryAfter(header(res, 'retry-after'), Date.now())
@@ -107,6 +97,14 @@ export function interpretIdTokenResponse(res: HttpResponse, mask: (secret: strin
       `${answered}: it refused to issue an ID token (${describeBody(res)}). It refuses when the job lacks the ` +
         `permission, or when the job's request token has expired. ${PERMISSION_HINT}`,
       `GitHub HTTP ${res.status}`,
+      false
+    )
+  }
+  if (value !== '' && value.length < MIN_TOKEN_LENGTH) {
+    throw new AttemptError(
+      `${answered} without an ID token in 'value' (a value of ${value.length} characters, too short to be one; not shown). ` +
+        "Re-run the job; if it persists, GitHub's OIDC service is at fault.",
+      'short ID token',
       false
     )
   }

@@ -80,7 +80,8 @@ export const ADVICE: FlowAdvice = {
       fix: () =>
         'Compare the claims this step printed before the exchange (repository and owner ids, ref, event, workflow, environment, ' +
         'runner, audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +
-        'Rule > Manage Records), and add or correct the rule that should match.'
+        'Rule > Manage Records), and add or correct the rule that should match. A blank Events admits only push, ' +
+        'workflow_dispatch, schedule and release; a rule that sets none of Ref, Environment and Workflow Ref never matches.'
     },
     {
       startsWith: true,

@@ -10,12 +10,15 @@ export const USERNAME_PLACEHOLDER = 'REPLACE_WITH_INTEGRATION_USERNAME'
 export interface TrustRuleRecord {
   /** The record's DeveloperName. */
   name: string
-  /** Its file in an SFDX package directory. */
+  /** Its file in the once-per-org project `salesforce/org-setup/`, where trust rule records live. */
   path: string
   xml: string
-  /** Deploys this record only: redeploying the whole folder can change the handler's enablements. */
+  /** Deploys this record only, from that project: deploying all of it again can undo the handler's enablements. */
   deployCommand: string
 }
+
+/** The SFDX project of what is set up once per org (the handler, remote sites, trust rule records). */
+const ORG_SETUP = 'salesforce/org-setup'
 
 /** A rule field's Text length: a longer value cannot be stored, so it is shown cut. */
 const MAX_VALUE = 255
@@ -68,14 +71,29 @@ export function trustRuleRecord(c: TrustClaims): TrustRuleRecord {
   ].join('\n')
   return {
     name,
-    path: `force-app/main/default/customMetadata/GitHub_Trust_Rule.${name}.md-meta.xml`,
+    path: `${ORG_SETUP}/force-app/main/default/customMetadata/GitHub_Trust_Rule.${name}.md-meta.xml`,
     xml,
-    deployCommand: `sf project deploy start --metadata "CustomMetadata:GitHub_Trust_Rule.${name}"`
+    deployCommand: `(cd ${ORG_SETUP} && sf project deploy start --metadata "CustomMetadata:GitHub_Trust_Rule.${name}")`
   }
 }
 
 /** Events that run the base repository's ref on code that may come from a fork (trust-spec rule 7). */
 const FORK_EVENTS = ['pull_request_target', 'workflow_run']
+/** Events a rule with a blank Events__c admits: only people with write access can start them. */
+const DEFAULT_EVENTS = ['push', 'workflow_dispatch', 'schedule', 'release']
+
+/** A caution for an event a rule admits only because it lists it; none for the events admitted by default. */
+function eventCaution(event: string): string[] {
+  if (FORK_EVENTS.includes(event)) {
+    return [`Caution: event ${event} runs the base repository's ref on code that may come from a fork; trust it only on purpose.`]
+  }
+  if (DEFAULT_EVENTS.includes(event)) return []
+  return [
+    `Caution: event ${event} is admitted only because this record lists it (a blank Events__c admits only ${DEFAULT_EVENTS.join(', ')}). ` +
+      'On a public repository anyone can start some events (issue_comment, issues, discussion_comment, fork, watch), and ' +
+      "they run the default branch's workflow: trust it only on purpose, and pin Workflow_Ref__c to a workflow that does only this."
+  ]
+}
 
 /**
  * What the log shows when the org refuses the exchange: a record that would trust exactly this job, to
@@ -88,8 +106,6 @@ export function trustRuleAdvice(c: TrustClaims): string[] {
       `set Username__c to the integration user (it holds ${USERNAME_PLACEHOLDER}), and save it as ${record.path}:`,
     ...record.xml.trimEnd().split('\n'),
     `Then deploy only that record: ${record.deployCommand}`,
-    ...(FORK_EVENTS.includes(c.eventName)
-      ? [`Caution: event ${c.eventName} runs the base repository's ref on code that may come from a fork; trust it only on purpose.`]
-      : [])
+    ...eventCaution(c.eventName)
   ]
 }

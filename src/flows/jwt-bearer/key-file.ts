@@ -17,9 +17,16 @@ function kind(stats: Stats): string {
   return 'not a regular file'
 }
 
+/**
+ * The value is quoted only as given (short and printable, or not at all): never as the path it resolves to,
+ * which folds `//`, `/./` and a trailing `/`, so a secret pasted here would escape the runner's mask.
+ */
 function refuse(value: string, problem: string): ActionError {
   return new ActionError(`Input 'private-key-file' names ${shown(value)}, which ${problem}. ${FIX}`)
 }
+
+/** Why a file could not be read, by Node's error code alone: its message quotes the resolved path. */
+const unreadable = (err: unknown): string => `could not be read (${(err as { code?: string }).code ?? 'error'})`
 
 /**
  * Reads `private-key-file` (relative to the workspace). Only a regular file of a sane size is read, and
@@ -32,7 +39,7 @@ export function readKeyFile(value: string, workspace: string): string {
   try {
     stats = statSync(path)
   } catch (err) {
-    throw refuse(value, `could not be read (${(err as { code?: string }).code ?? 'error'} at ${path})`)
+    throw refuse(value, unreadable(err))
   }
   if (!stats.isFile()) throw refuse(value, `is ${kind(stats)}, not a key file`)
   if (stats.size > MAX_KEY_FILE_BYTES) throw refuse(value, `is ${stats.size} bytes; a key file is a few KiB (at most 1 MiB is read)`)
@@ -48,7 +55,7 @@ export function readKeyFile(value: string, workspace: string): string {
     return buffer.subarray(0, length).toString('utf8')
   } catch (err) {
     if (err instanceof ActionError) throw err
-    throw refuse(value, `could not be read (${(err as { code?: string }).code ?? 'error'} at ${path})`)
+    throw refuse(value, unreadable(err))
   } finally {
     if (fd !== undefined) closeSync(fd)
   }

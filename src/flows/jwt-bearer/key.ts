@@ -1,5 +1,6 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto'
 import { inputError } from '../../errors.js'
+import { bounded } from '../../text.js'
 
 export interface PrivateKey {
   key: KeyObject
@@ -64,11 +65,33 @@ function canonicalBlock(label: string, body: string): PemBlock {
   return { label, pem, bodyLines, encrypted }
 }
 
-/** All PEM blocks in the text, in order. */
+/**
+ * All PEM blocks in the text, in order: each BEGIN line with the first END line of its label after it. Linear in
+ * the text: the END lines are found in one pass and each label's are used in order, so a key file of a million
+ * BEGIN lines without an END costs one pass, not one search to the end per BEGIN line (a lazy regular
+ * expression did that: minutes for 1 MiB).
+ */
 export function pemBlocks(text: string): PemBlock[] {
+  const ends = new Map<string, number[]>()
+  for (const m of text.matchAll(/-----END ([A-Z0-9 ]+)-----/g)) {
+    const at = ends.get(m[1])
+    if (at) at.push(m.index)
+    else ends.set(m[1], [m.index])
+  }
+  const used = new Map<string, number>()
   const blocks: PemBlock[] = []
-  for (const m of text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)) {
-    blocks.push(canonicalBlock(m[1], m[2]))
+  let from = 0
+  for (const m of text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)) {
+    if (m.index < from) continue
+    const [line, label] = m
+    const bodyStart = m.index + line.length
+    const at = ends.get(label) ?? []
+    let next = used.get(label) ?? 0
+    while (next < at.length && at[next] < bodyStart) next++
+    used.set(label, next)
+    if (next === at.length) continue
+    blocks.push(canonicalBlock(label, text.slice(bodyStart, at[next])))
+    from = at[next] + `-----END ${label}-----`.length
   }
   return blocks
 }
@@ -111,7 +134,7 @@ function privateKeyBlock(source: string, text: string): PemBlock {
     throw inputError(source, 'holds a PuTTY key', 'Export it as PEM: puttygen key.ppk -O private-openssh -o server.key.')
   }
   if (labels.length > 0) {
-    throw inputError(source, `holds a PEM block of type '${labels[0]}', not a private key`, MAKE_KEY)
+    throw inputError(source, `holds a PEM block of type '${bounded(labels[0], 40)}', not a private key`, MAKE_KEY)
   }
   throw inputError(
     source,

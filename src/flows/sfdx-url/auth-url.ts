@@ -1,4 +1,4 @@
-import { isSalesforceHost, LOCAL_HOSTS } from '../../login-url.js'
+import { isLocalHost, isSalesforceHost, lightningName, normalHost } from '../../login-url.js'
 import { ActionError, inputError, SECRETS_HINT } from '../../errors.js'
 
 /** What an SFDX auth URL holds. The secret and the refresh token are secrets; the client id is not. */
@@ -72,9 +72,9 @@ export function parseSfdxAuthUrl(value: string): SfdxAuthUrl {
   } catch {
     throw wrong('has a host that is not a valid host name')
   }
-  const hostname = url.hostname.replace(/\.$/, '')
-  const local = LOCAL_HOSTS.includes(hostname)
-  if (!local && (!isSalesforceHost(hostname) || /(^|\.)lightning\.force\.com$/i.test(hostname))) {
+  const hostname = normalHost(url.hostname)
+  if (hostname === undefined) throw wrong('has a host with an empty label, which no host name has')
+  if (!isLocalHost(hostname) && (!isSalesforceHost(hostname) || lightningName(hostname) !== undefined)) {
     throw wrong('has a host that is not a Salesforce login or My Domain host; the refresh token is only ever sent to one')
   }
   // Always https, as the Salesforce CLI logs in at https://<host>: the refresh token never travels in clear text.
