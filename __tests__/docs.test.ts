@@ -279,10 +279,7 @@ describe('every workflow shown is valid YAML', () => {
     const offered = (flow: string): boolean => ACTION.inputs['auth-flow'].description.includes(flow)
     let checked = 0
     for (const [name, text] of [...blocks, ...examples]) {
-      // docs/keyless.md (another branch's page) may still use the old repository name until it is merged.
-      const uses = [
-        ...text.matchAll(/uses: your-org\/salesforce-(?:oauth-login|jwt-auth-action)@\S+\n(?:.*\n)*?\s+with:\n((?:\s{4,}[a-z-]+:.*\n?)+)/g)
-      ]
+      const uses = [...text.matchAll(/uses: your-org\/salesforce-oauth-login@\S+\n(?:.*\n)*?\s+with:\n((?:\s{4,}[a-z-]+:.*\n?)+)/g)]
       for (const m of uses) {
         const flow = /auth-flow: (\S+)/.exec(m[1])?.[1]
         if (flow !== undefined && !offered(flow)) continue
@@ -293,6 +290,14 @@ describe('every workflow shown is valid YAML', () => {
       }
     }
     expect(checked).toBeGreaterThan(40)
+  })
+
+  it('names the action by its one name wherever a workflow uses it (your-org/<package name>@…)', () => {
+    const name = JSON.parse(read('package.json')).name as string
+    const texts = [...blocks, ...examples, ...MARKDOWN.map(p => [p, page(p)])]
+    const named = texts.flatMap(([file, text]) => [...text.matchAll(/uses: your-org\/([\w.-]+)@/g)].map(m => `${file}: ${m[1]}`))
+    expect(named.length).toBeGreaterThan(10)
+    expect(named.filter(n => !n.endsWith(`: ${name}`))).toEqual([])
   })
 
   // actionlint: no CI workflow runs it today (December 2026), and it is not installed here. When CI gains it, run it
