@@ -347,6 +347,14 @@ describe('what the docs claim about the code holds', () => {
     expect(keySecrets(pem(line(shown)))).toContain(line(shown))
   })
 
+  it('refers to the keyless set-up steps by the number and name docs/keyless.md gives them', () => {
+    const setUp = page('docs/keyless.md').split('\n## Set up once\n')[1].split('\n## ')[0]
+    const steps = new Map([...setUp.matchAll(/^(\d+)\. \*\*(.+?)\.?\*\*/gm)].map(m => [m[1], m[2]]))
+    const referred = [...page('docs/troubleshooting.md').matchAll(/[Ss]tep (\d+), _([^_]+)_/g)]
+    expect(referred.length).toBeGreaterThanOrEqual(3)
+    for (const [, n, name] of referred) expect(`step ${n}, ${name}`).toBe(`step ${n}, ${steps.get(n)}`)
+  })
+
   it('gives the certificate warning its real lead time', () => {
     expect(page('docs/jwt-bearer.md').replace(/\s+/g, ' ')).toContain(`expires within ${EXPIRY_WARNING_DAYS} days`)
   })
