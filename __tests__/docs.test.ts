@@ -355,6 +355,12 @@ describe('what the docs claim about the code holds', () => {
     for (const [, n, name] of referred) expect(`step ${n}, ${name}`).toBe(`step ${n}, ${steps.get(n)}`)
   })
 
+  it('opens every XML example that has a declaration with it (nothing may come before <?xml)', () => {
+    const xml = MARKDOWN.flatMap(path => [...page(path).matchAll(/^```xml\n([\s\S]*?)^```/gm)].map(m => [path, m[1]]))
+    expect(xml.length).toBeGreaterThanOrEqual(2)
+    for (const [path, text] of xml) if (text.includes('<?xml')) expect(`${path}: ${text.split('\n')[0]}`).toMatch(/: <\?xml /)
+  })
+
   it('gives the certificate warning its real lead time', () => {
     expect(page('docs/jwt-bearer.md').replace(/\s+/g, ' ')).toContain(`expires within ${EXPIRY_WARNING_DAYS} days`)
   })
