@@ -361,6 +361,31 @@ describe('what the docs claim about the code holds', () => {
     for (const [path, text] of xml) if (text.includes('<?xml')) expect(`${path}: ${text.split('\n')[0]}`).toMatch(/: <\?xml /)
   })
 
+  it('names only files and folders that exist (paths in backticks, test files by name)', () => {
+    /** True when the path exists, or names a file without its extension (`classes/GitHubTrustRules`). */
+    const exists = (path: string): boolean => {
+      if (existsSync(join(ROOT, path))) return true
+      const dir = join(ROOT, dirname(path))
+      const base = path.split('/').pop()!
+      return existsSync(dir) && readdirSync(dir).some(f => f.startsWith(`${base}.`) || f.startsWith(`${base}-`))
+    }
+    const where = (token: string, file: string): string | undefined => {
+      if (/[<>*…{}$ ]/.test(token)) return undefined // a pattern or a placeholder, not a path
+      if (token === 'src/org/authInfo.ts') return undefined // forcedotcom/sfdx-core's file, cited as a source
+      if (token.includes('GitHub_Enterprise_Server')) return undefined // a file the reader creates
+      if (/^(src|fakes|script|__tests__|docs|salesforce|\.github)\//.test(token)) return token.replace(/\/$/, '')
+      if (/^unit\/[\w.-]+\.ts$/.test(token)) return `__tests__/${token}`
+      if (/^[\w.-]+\.test\.ts$/.test(token)) return `__tests__/${token}`
+      if (file === 'salesforce/README.md' && /^(force-app|org-setup|config)\//.test(token)) return `salesforce/${token.replace(/\/$/, '')}`
+      return undefined
+    }
+    const named = [...MARKDOWN, 'SECURITY.md'].flatMap(file =>
+      [...read(file).matchAll(/`([^`\n]+)`/g)].map(m => [file, where(m[1], file)]).filter(([, path]) => path !== undefined)
+    ) as [string, string][]
+    expect(named.length).toBeGreaterThan(40)
+    expect(named.filter(([, path]) => !exists(path)).map(([file, path]) => `${file}: ${path}`)).toEqual([])
+  })
+
   it('gives the certificate warning its real lead time', () => {
     expect(page('docs/jwt-bearer.md').replace(/\s+/g, ' ')).toContain(`expires within ${EXPIRY_WARNING_DAYS} days`)
   })
