@@ -136,7 +136,7 @@ export function transportFailure(err: TransportError, url: string, request: stri
   if (TLS_CODES.test(err.code)) {
     return new AttemptError(
       `${to} The TLS certificate could not be verified. Behind a TLS-inspecting proxy, give the proxy's CA ` +
-        'certificate to Node with the NODE_EXTRA_CA_CERTS environment variable (see the README).',
+        "certificate to Node with the NODE_EXTRA_CA_CERTS environment variable (docs/faq.md, 'Proxies, retries and time limits').",
       err.code,
       false
     )
