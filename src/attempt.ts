@@ -17,8 +17,8 @@ export class AttemptError extends ActionError {
     readonly reason: string,
     readonly transient: boolean,
     readonly retryAfterSeconds?: number,
-    /** True for Salesforce's own OAuth refusal of the request (HTTP 4xx with an error): a flow may advise on it. */
-    readonly refusal = false
+    /** Salesforce's own words when it refused the request (HTTP 4xx with an OAuth error): a flow may advise on them. */
+    readonly refusal?: { error: string; description: string }
   ) {
     super(message)
     this.name = 'AttemptError'
