@@ -279,10 +279,7 @@ describe('every workflow shown is valid YAML', () => {
     const offered = (flow: string): boolean => ACTION.inputs['auth-flow'].description.includes(flow)
     let checked = 0
     for (const [name, text] of [...blocks, ...examples]) {
-      // docs/keyless.md (another branch's page) may still use the old repository name until it is merged.
-      const uses = [
-        ...text.matchAll(/uses: your-org\/salesforce-(?:oauth-login|jwt-auth-action)@\S+\n(?:.*\n)*?\s+with:\n((?:\s{4,}[a-z-]+:.*\n?)+)/g)
-      ]
+      const uses = [...text.matchAll(/uses: your-org\/salesforce-oauth-login@\S+\n(?:.*\n)*?\s+with:\n((?:\s{4,}[a-z-]+:.*\n?)+)/g)]
       for (const m of uses) {
         const flow = /auth-flow: (\S+)/.exec(m[1])?.[1]
         if (flow !== undefined && !offered(flow)) continue
@@ -293,6 +290,14 @@ describe('every workflow shown is valid YAML', () => {
       }
     }
     expect(checked).toBeGreaterThan(40)
+  })
+
+  it('names the action by its one name wherever a workflow uses it (your-org/<package name>@…)', () => {
+    const name = JSON.parse(read('package.json')).name as string
+    const texts = [...blocks, ...examples, ...MARKDOWN.map(p => [p, page(p)])]
+    const named = texts.flatMap(([file, text]) => [...text.matchAll(/uses: your-org\/([\w.-]+)@/g)].map(m => `${file}: ${m[1]}`))
+    expect(named.length).toBeGreaterThan(10)
+    expect(named.filter(n => !n.endsWith(`: ${name}`))).toEqual([])
   })
 
   // actionlint: no CI workflow runs it today (December 2026), and it is not installed here. When CI gains it, run it
@@ -342,6 +347,45 @@ describe('what the docs claim about the code holds', () => {
     expect(keySecrets(pem(line(shown)))).toContain(line(shown))
   })
 
+  it('refers to the keyless set-up steps by the number and name docs/keyless.md gives them', () => {
+    const setUp = page('docs/keyless.md').split('\n## Set up once\n')[1].split('\n## ')[0]
+    const steps = new Map([...setUp.matchAll(/^(\d+)\. \*\*(.+?)\.?\*\*/gm)].map(m => [m[1], m[2]]))
+    const referred = [...page('docs/troubleshooting.md').matchAll(/[Ss]tep (\d+), _([^_]+)_/g)]
+    expect(referred.length).toBeGreaterThanOrEqual(3)
+    for (const [, n, name] of referred) expect(`step ${n}, ${name}`).toBe(`step ${n}, ${steps.get(n)}`)
+  })
+
+  it('opens every XML example that has a declaration with it (nothing may come before <?xml)', () => {
+    const xml = MARKDOWN.flatMap(path => [...page(path).matchAll(/^```xml\n([\s\S]*?)^```/gm)].map(m => [path, m[1]]))
+    expect(xml.length).toBeGreaterThanOrEqual(2)
+    for (const [path, text] of xml) if (text.includes('<?xml')) expect(`${path}: ${text.split('\n')[0]}`).toMatch(/: <\?xml /)
+  })
+
+  it('names only files and folders that exist (paths in backticks, test files by name)', () => {
+    /** True when the path exists, or names a file without its extension (`classes/GitHubTrustRules`). */
+    const exists = (path: string): boolean => {
+      if (existsSync(join(ROOT, path))) return true
+      const dir = join(ROOT, dirname(path))
+      const base = path.split('/').pop()!
+      return existsSync(dir) && readdirSync(dir).some(f => f.startsWith(`${base}.`) || f.startsWith(`${base}-`))
+    }
+    const where = (token: string, file: string): string | undefined => {
+      if (/[<>*…{}$ ]/.test(token)) return undefined // a pattern or a placeholder, not a path
+      if (token === 'src/org/authInfo.ts') return undefined // forcedotcom/sfdx-core's file, cited as a source
+      if (token.includes('GitHub_Enterprise_Server')) return undefined // a file the reader creates
+      if (/^(src|fakes|script|__tests__|docs|salesforce|\.github)\//.test(token)) return token.replace(/\/$/, '')
+      if (/^unit\/[\w.-]+\.ts$/.test(token)) return `__tests__/${token}`
+      if (/^[\w.-]+\.test\.ts$/.test(token)) return `__tests__/${token}`
+      if (file === 'salesforce/README.md' && /^(force-app|org-setup|config)\//.test(token)) return `salesforce/${token.replace(/\/$/, '')}`
+      return undefined
+    }
+    const named = [...MARKDOWN, 'SECURITY.md'].flatMap(file =>
+      [...read(file).matchAll(/`([^`\n]+)`/g)].map(m => [file, where(m[1], file)]).filter(([, path]) => path !== undefined)
+    ) as [string, string][]
+    expect(named.length).toBeGreaterThan(40)
+    expect(named.filter(([, path]) => !exists(path)).map(([file, path]) => `${file}: ${path}`)).toEqual([])
+  })
+
   it('gives the certificate warning its real lead time', () => {
     expect(page('docs/jwt-bearer.md').replace(/\s+/g, ' ')).toContain(`expires within ${EXPIRY_WARNING_DAYS} days`)
   })
@@ -352,7 +396,11 @@ describe('what the docs claim about the code holds', () => {
       .filter(f => f.endsWith('.ts'))
       .map(f => read(`src/flows/${f}`))
       .join('\n')
-    const words = [...catalogue.matchAll(/^\s+description: (['"])(.+?)\1,?$/gm)].map(m => m[2].replace(/\\'/g, "'"))
+    // Words given inline, or through a named constant (`description: NO_RULE_MATCHES`) that the flow also uses.
+    const constants = new Map([...catalogue.matchAll(/^const ([A-Z_]+) = '(.+)'$/gm)].map(m => [m[1], m[2]]))
+    const words = [...catalogue.matchAll(/^\s+description: (?:(['"])(.+?)\1|([A-Z_]+)),?$/gm)].map(m =>
+      (m[2] ?? constants.get(m[3]) ?? `(no constant ${m[3]})`).replace(/\\'/g, "'")
+    )
     expect(words.length).toBeGreaterThan(15)
     const pages = ['docs/troubleshooting.md', ...FLOW_PAGES]
     const documented = pages.map(p => page(p).toLowerCase()).join('\n')

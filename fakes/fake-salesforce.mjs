@@ -130,6 +130,8 @@ export async function startFakeSalesforce(options = {}) {
     /** Scripted answers, consumed one per token request before the real logic runs. */
     faults: /** @type {Fault[]} */ ([]),
     revokeFails: false,
+    /** A scripted answer to the next revocations, instead of the real logic, while it is set. */
+    revokeAnswer: /** @type {{ status: number, body: unknown } | undefined} */ (undefined),
 
     /**
      * Registers an app by consumer key with the certificate (or public key) uploaded to it, if any; extra:
@@ -379,6 +381,7 @@ export async function startFakeSalesforce(options = {}) {
 
   const handleRevoke = (req, res, form) => {
     if (server.revokeFails) return oauthError(res, 'server_error', 'scripted revoke failure', 503)
+    if (server.revokeAnswer) return send(res, server.revokeAnswer.status, server.revokeAnswer.body)
     if (revokeRefreshToken(server, form.token)) {
       res.writeHead(200)
       return res.end()

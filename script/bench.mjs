@@ -35,7 +35,7 @@ refresh token of an SFDX auth URL, each against a floor client that makes the sa
   --check          exit 1 when a target is missed (ratio action/floor <= ${TARGET_RATIO} for the key-based and
                    keyless flows, <= ${SINGLE_REQUEST_TARGET} for client credentials and sfdx-url; bundle <= ${TARGET_BUNDLE_KIB} KiB)
   --sf-cli PATH    also time 'sf org login jwt' of this Salesforce CLI (e.g. node_modules/.bin/sf of
-                   'npm install @salesforce/cli'), each run with a fresh HOME as on a new runner
+                   'npm install @salesforce/cli@${SF_CLI_VERSION}'), each run with a fresh HOME as on a new runner
   --help           show this help`
 
 /** Loaded before the program by NODE_OPTIONS in the memory runs: reports the process's peak RSS (KiB). */

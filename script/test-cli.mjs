@@ -1,6 +1,6 @@
 // `npm run test:cli`: proves the hand-off to the real Salesforce CLI. Installs a pinned @salesforce/cli into
 // a temporary folder (~290 MB, not a dependency of this project), puts a token into SF_ACCESS_TOKEN /
-// SF_ORG_INSTANCE_URL as each scenario says, then runs the README's own `sf` commands exactly as written
+// SF_ORG_INSTANCE_URL as each scenario says, then runs the docs' own `sf` commands (docs/cli.md) exactly as written
 // against the fake org (https through a local CONNECT proxy) and checks what the CLI reports.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,7 +14,7 @@ import { cliStartProblem, engineFloor } from './sf-cli-check.mjs'
 const USAGE = `Usage: npm run test:cli -- [--sf PATH] [--json FILE]
 
 Installs @salesforce/cli@${SF_CLI_VERSION} into a temporary folder, logs in with the bundled action, and runs
-the README's Salesforce CLI commands against a Salesforce-compatible org on loopback. The CLI needs Node
+the 'sf' commands of docs/cli.md, as written, against a Salesforce-compatible org on loopback. The CLI needs Node
 ${SF_CLI_NODE_FLOOR} or newer; on an older Node the install holds undici at 6.x so that it starts (docs/cli.md).
 
   --sf PATH    use this sf instead of installing one (e.g. to try another version)

@@ -17,8 +17,8 @@ export class AttemptError extends ActionError {
     readonly reason: string,
     readonly transient: boolean,
     readonly retryAfterSeconds?: number,
-    /** True for Salesforce's own OAuth refusal of the request (HTTP 4xx with an error): a flow may advise on it. */
-    readonly refusal = false
+    /** Salesforce's own words when it refused the request (HTTP 4xx with an OAuth error): a flow may advise on them. */
+    readonly refusal?: { error: string; description: string }
   ) {
     super(message)
     this.name = 'AttemptError'
@@ -136,7 +136,7 @@ export function transportFailure(err: TransportError, url: string, request: stri
   if (TLS_CODES.test(err.code)) {
     return new AttemptError(
       `${to} The TLS certificate could not be verified. Behind a TLS-inspecting proxy, give the proxy's CA ` +
-        'certificate to Node with the NODE_EXTRA_CA_CERTS environment variable (see the README).',
+        "certificate to Node with the NODE_EXTRA_CA_CERTS environment variable (docs/faq.md, 'Proxies, retries and time limits').",
       err.code,
       false
     )

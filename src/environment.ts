@@ -79,7 +79,7 @@ export function checkEnvironment(env: Env): void {
     throw new ActionError(
       'NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS certificate checks, so a credential would be sent to whoever ' +
         "answers for the login host. Remove it; behind a TLS-inspecting proxy, give the proxy's CA certificate to Node " +
-        'with NODE_EXTRA_CA_CERTS instead (see the README).'
+        "with NODE_EXTRA_CA_CERTS instead (docs/faq.md, 'Proxies, retries and time limits')."
     )
   }
 }

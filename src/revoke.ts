@@ -1,5 +1,5 @@
 import { parseJsonObject, TransportError, type PostForm } from './http.js'
-import { bounded } from './text.js'
+import { bounded, serverWords } from './text.js'
 
 /**
  * Revokes an access token at `{loginUrl}/services/oauth2/revoke`. Returns undefined when it worked, else
@@ -11,10 +11,10 @@ export async function revokeToken(post: PostForm, loginUrl: string, token: strin
     if (res.status === 200) return undefined
     const json = parseJsonObject(res.body)
     if (typeof json?.error !== 'string') return `HTTP ${res.status}`
-    return bounded(
-      `HTTP ${res.status} ${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}`,
-      300
-    )
+    // Salesforce's words, cut as serverWords cuts: never inside a token-like run, whose start could be a piece of
+    // the token too short for the log's redaction to recognise.
+    const words = `${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}`
+    return `HTTP ${res.status} ${serverWords(words, 280)}`
   } catch (err) {
     return bounded(err instanceof TransportError ? err.message : String(err), 300)
   }

@@ -141,12 +141,12 @@ export function cut(text: string, max: number): string {
 }
 
 /**
- * A server's own words, quoted in messages: an answer of any size gives a message of sane length. A token-like
- * run that the cut would split is dropped whole: its start could be a piece of a secret too short for the log's
- * redaction to recognise.
+ * A server's own words, quoted in messages: an answer of any size is cut to `max` characters (and an ellipsis). A
+ * token-like run that the cut would split is dropped whole: its start could be a piece of a secret too short for the
+ * log's redaction to recognise.
  */
-export function serverWords(text: string): string {
-  return text.length <= 500 ? text : `${text.slice(0, 500).replace(/[A-Za-z0-9!._~+/=-]+$/, '')}…`
+export function serverWords(text: string, max = 500): string {
+  return text.length <= max ? text : `${text.slice(0, max).replace(/[A-Za-z0-9!._~+/=-]+$/, '')}…`
 }
 
 /** A value shown as text in a Markdown table cell: values come from inputs and servers, so no Markdown or HTML. */

@@ -412,3 +412,57 @@ describe('the keyless flow in the registry', () => {
     expect(ADVICE.audienceInput).toBe('oidc-audience')
   })
 })
+
+describe('githubOidc.login: the ready trust rule record, only where a rule could fix the refusal', () => {
+  const inputs: GithubOidcInputs = {
+    flow: 'github-oidc',
+    clientId: '3MVG9placeholderConsumerKey',
+    loginUrl: 'https://acme.my.salesforce.com',
+    tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token',
+    orgChosenBy: "'login-url'",
+    oidcAudience: 'https://acme.my.salesforce.com',
+    tokenHandler: '',
+    subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
+    maxAttempts: 1,
+    requestTimeoutSeconds: 5,
+    revokeToken: false,
+    allowedOrgIds: [],
+    exportEnv: false,
+    jobSummary: false
+  }
+  const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/t?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt' }
+
+  /** The lines logged when the org refuses the exchange with these words. */
+  async function logged(error: string, description: string): Promise<string[]> {
+    const lines: string[] = []
+    const io: FlowIo = {
+      mask: () => undefined,
+      info: line => lines.push(line),
+      warning: () => undefined,
+      debug: () => undefined,
+      get: async () => ({ status: 200, headers: {}, body: JSON.stringify({ value: ID_TOKEN }) }),
+      post: async () => ({ status: 400, headers: {}, body: JSON.stringify({ error, error_description: description }) }),
+      retry: { sleep: async () => undefined, random: () => 0, log: () => undefined }
+    }
+    await expect(githubOidc.login(inputs, { workspace: '', env }, io)).rejects.toThrow(AttemptError)
+    return lines
+  }
+  const printsRecord = (lines: string[]): boolean => lines.some(l => l.startsWith('If this job should log in, an admin can review'))
+
+  it.each([
+    ['invalid_request', "No active GitHub trust rule matches repository 'acme/app' (id 1)."],
+    ['invalid_request', 'GitHub OIDC token rejected: its issuer https://ghe.example/_services/token is not the issuer of any active rule.']
+  ])('prints it for %s "%s"', async (error, description) => {
+    expect(printsRecord(await logged(error, description))).toBe(true)
+  })
+
+  it.each([
+    ['invalid_grant', "user hasn't approved this consumer"],
+    ['invalid_request', 'token handler not found'],
+    ['invalid_client_id', 'client identifier invalid'],
+    ['invalid_request', 'No keyless login permission for GitHub trust rule Acme_Main.'],
+    ['invalid_request', 'No active user for GitHub trust rule Acme_Main.']
+  ])('prints none for %s "%s", which another rule would not fix', async (error, description) => {
+    expect(printsRecord(await logged(error, description))).toBe(false)
+  })
+})

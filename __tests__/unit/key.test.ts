@@ -55,7 +55,7 @@ const rewrap = (pem: string, width: number): string => {
   return [lines[0], wrap(bodyLines(pem).join(''), width), lines.at(-1)].join('\n')
 }
 
-const MAKE_KEY = 'Create one with: openssl genrsa -out server.key 2048 (see the README).'
+const MAKE_KEY = 'Create one with: openssl genrsa -out server.key 2048 (docs/jwt-bearer.md, step 1).'
 
 describe('unwrapKeyText', () => {
   it.each([

@@ -177,7 +177,7 @@ export function interpretTokenResponse(
       `HTTP ${status} ${serverWords(oauthError).slice(0, 60)}`,
       false,
       undefined,
-      true
+      { error: oauthError, description: stringField(json?.error_description) }
     )
   }
   if (status !== 200) {

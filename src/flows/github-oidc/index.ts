@@ -10,7 +10,7 @@ import type { FlowSpec, Login, StepEnv } from '../flow.js'
 import { requestToken } from '../token.js'
 import { describeClaims, trustClaims, type TrustClaims } from './claims.js'
 import { fetchIdToken, idTokenSource } from './id-token.js'
-import { ADVICE } from './refusals.js'
+import { ADVICE, aRuleCouldFix } from './refusals.js'
 import { trustRuleAdvice } from './trust-rule-record.js'
 
 const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
@@ -109,7 +109,7 @@ async function login(inputs: GithubOidcInputs, step: StepEnv, io: FlowIo): Promi
       try {
         return await requestToken(io.post, inputs.tokenUrl, form, left, ctx, io.mask)
       } catch (err) {
-        refused = err instanceof AttemptError && err.refusal
+        refused = err instanceof AttemptError && err.refusal !== undefined && aRuleCouldFix(err.refusal.description)
         throw err
       }
     },

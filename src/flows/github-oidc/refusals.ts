@@ -1,5 +1,19 @@
 import { whereSent, type FlowAdvice } from '../salesforce-errors.js'
 
+/** The handler's refusal when no rule matches the job's claims. */
+const NO_RULE_MATCHES = 'no active github trust rule matches'
+/** The handler's refusal when no active rule names the token's issuer. */
+const NO_RULE_NAMES_ISSUER = 'github oidc token rejected: its issuer '
+
+/**
+ * True for the handler's refusals that a trust rule record for exactly this job can fix (no rule matches, or none
+ * names its issuer); other refusals (the app, the user, the permission set) need another fix, not another rule.
+ */
+export function aRuleCouldFix(description: string): boolean {
+  const words = description.toLowerCase()
+  return [NO_RULE_MATCHES, NO_RULE_NAMES_ISSUER].some(start => words.startsWith(start))
+}
+
 /** Where a token exchange handler's real reason is, when its answer does not say. */
 const HANDLER_LOG = "The handler's own reason is in the debug log of the handler's Run As user (operation OauthTokenExchangeApexExec)."
 
@@ -32,7 +46,7 @@ export const ADVICE: FlowAdvice = {
     },
     {
       startsWith: true,
-      description: 'github oidc token rejected: its issuer ',
+      description: NO_RULE_NAMES_ISSUER,
       fix: () =>
         "No active GitHub trust rule names the issuer of this job's token, so the handler fetched no keys. Set the " +
         "rule's Issuer (blank means https://token.actions.githubusercontent.com; an enterprise's custom issuer is " +
@@ -76,7 +90,7 @@ export const ADVICE: FlowAdvice = {
     },
     {
       startsWith: true,
-      description: 'no active github trust rule matches',
+      description: NO_RULE_MATCHES,
       fix: () =>
         'Compare the claims this step printed before the exchange (repository and owner ids, ref, event, workflow, environment, ' +
         'runner, audience, issuer) with the active GitHub Trust Rule records in the org (Setup > Custom Metadata Types > GitHub Trust ' +

@@ -15,7 +15,7 @@ interface PemBlock {
   encrypted: boolean
 }
 
-const MAKE_KEY = 'Create one with: openssl genrsa -out server.key 2048 (see the README).'
+const MAKE_KEY = 'Create one with: openssl genrsa -out server.key 2048 (docs/jwt-bearer.md, step 1).'
 
 /**
  * Undoes what pasting a key into a secret store does to it: surrounding quotes and whitespace, literal
