@@ -79,6 +79,21 @@ function boolean(get: GetInput, name: string, fallback: boolean): boolean {
 }
 
 /** The inputs after the flow's own ones: the same checks, in the same order, for every flow. */
+/** action.yml's default of `request-timeout-seconds`. */
+const DEFAULT_TIMEOUT_SECONDS = 30
+
+/**
+ * `request-timeout-seconds` alone, for the post step: the default when it is now unreadable. The post step must
+ * revoke whatever the other inputs evaluate to by the end of the job (a later step may have changed them).
+ */
+export function timeLimitSeconds(get: GetInput): number {
+  try {
+    return wholeNumber(get, 'request-timeout-seconds', 1, 300, DEFAULT_TIMEOUT_SECONDS)
+  } catch {
+    return DEFAULT_TIMEOUT_SECONDS
+  }
+}
+
 export function commonInputs(
   get: GetInput,
   clientId: string,
@@ -90,7 +105,7 @@ export function commonInputs(
     ...endpoint,
     orgChosenBy,
     maxAttempts: wholeNumber(get, 'max-attempts', 1, 10, 3),
-    requestTimeoutSeconds: wholeNumber(get, 'request-timeout-seconds', 1, 300, 30),
+    requestTimeoutSeconds: wholeNumber(get, 'request-timeout-seconds', 1, 300, DEFAULT_TIMEOUT_SECONDS),
     revokeToken: boolean(get, 'revoke-token', false),
     allowedOrgIds: parseAllowedOrgIds(get('allowed-org-ids')),
     exportEnv: boolean(get, 'export-env', false),

@@ -74,4 +74,28 @@ describe('the post step', () => {
       `warning Could not revoke the access token at ${REVOKE_URL} (timed out after 30 s); it stays valid until its session times out.`
     ])
   })
+
+  it('still revokes when another input now reads as something the main step would refuse', async () => {
+    const r = await post(SAVED, {
+      inputs: { ...INPUTS, 'login-url': 'https://acme.lightning.force.com', 'request-timeout-seconds': 'soon' }
+    })
+    expect(r.failures).toEqual([])
+    expect(r.posts.map(p => [p.url, p.timeoutMs])).toEqual([[REVOKE_URL, 30_000]])
+  })
+
+  it.each([
+    ['not a Salesforce host', 'https://collector.evil.example'],
+    ['plain http', 'http://acme.my.salesforce.com'],
+    ['a Lightning host', 'https://acme.lightning.force.com'],
+    ['a path', 'https://acme.my.salesforce.com/services/oauth2/token'],
+    ['not a URL', 'nothing']
+  ])('never sends the token to a saved login URL that is %s, and says so', async (_what, saved) => {
+    const r = await post({ ...SAVED, [STATE.loginUrl]: saved })
+    expect(r.posts).toEqual([])
+    expect(r.failures).toEqual([])
+    expect(r.logs()).toEqual([
+      `warning Did not revoke the access token: the saved login URL (${saved}) is not one the action logs in at, so the ` +
+        'token was not sent there. It stays valid until its session times out.'
+    ])
+  })
 })
