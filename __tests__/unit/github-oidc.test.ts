@@ -337,25 +337,29 @@ describe('describeClaims', () => {
   })
 })
 
-describe('githubOidcLogin: one time limit for the whole attempt', () => {
-  const inputs: GithubOidcInputs = {
-    flow: 'github-oidc',
-    clientId: '3MVG9placeholderConsumerKey',
-    loginUrl: 'https://acme.my.salesforce.com',
-    tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token',
-    orgChosenBy: "'login-url'",
+/** Checked keyless inputs: one attempt of one second. */
+const INPUTS: GithubOidcInputs = {
+  flow: 'github-oidc',
+  clientId: '3MVG9placeholderConsumerKey',
+  loginUrl: 'https://acme.my.salesforce.com',
+  tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token',
+  orgChosenBy: "'login-url'",
 
-    oidcAudience: 'https://acme.my.salesforce.com',
-    tokenHandler: '',
-    subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
-    maxAttempts: 1,
-    requestTimeoutSeconds: 1,
-    revokeToken: false,
-    allowedOrgIds: [],
-    exportEnv: false,
-    jobSummary: false
-  }
-  const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/t?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt' }
+  oidcAudience: 'https://acme.my.salesforce.com',
+  tokenHandler: '',
+  subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
+  maxAttempts: 1,
+  requestTimeoutSeconds: 1,
+  revokeToken: false,
+  allowedOrgIds: [],
+  exportEnv: false,
+  jobSummary: false
+}
+const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/t?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt' }
+
+describe('githubOidcLogin: one time limit for the whole attempt', () => {
+  const inputs = INPUTS
+
   const answer = {
     access_token: `00D5g000004ABCD!AR${'x'.repeat(40)}`,
     instance_url: 'https://acme.my.salesforce.com',
@@ -414,23 +418,7 @@ describe('the keyless flow in the registry', () => {
 })
 
 describe('githubOidc.login: the ready trust rule record, only where a rule could fix the refusal', () => {
-  const inputs: GithubOidcInputs = {
-    flow: 'github-oidc',
-    clientId: '3MVG9placeholderConsumerKey',
-    loginUrl: 'https://acme.my.salesforce.com',
-    tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token',
-    orgChosenBy: "'login-url'",
-    oidcAudience: 'https://acme.my.salesforce.com',
-    tokenHandler: '',
-    subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
-    maxAttempts: 1,
-    requestTimeoutSeconds: 5,
-    revokeToken: false,
-    allowedOrgIds: [],
-    exportEnv: false,
-    jobSummary: false
-  }
-  const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/t?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt' }
+  const inputs: GithubOidcInputs = { ...INPUTS, requestTimeoutSeconds: 5 }
 
   /** The lines logged when the org refuses the exchange with these words. */
   async function logged(error: string, description: string): Promise<string[]> {
