@@ -11,6 +11,20 @@ export type Env = Record<string, string | undefined>
 const NETWORK_SECTIONS = ['http', 'http2', 'https', 'net', 'tls', 'tunnel', 'undici', 'fetch']
 
 /**
+ * One NODE_DEBUG entry as the pattern Node reads it as (`*` for any characters, any case). A run of `*` means what
+ * one does, and is collapsed first: compiled as one `.*` each, 60 stars before a letter backtrack for minutes.
+ */
+export function sectionPattern(entry: string): RegExp {
+  return new RegExp(
+    `^${entry
+      .replace(/\*+/g, '*')
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')}$`,
+    'i'
+  )
+}
+
+/**
  * The first network section NODE_DEBUG turns on, read as Node reads it (comma-separated names, `*` for any
  * characters, any case) and as the `tunnel` package under @actions/http-client reads it (the word anywhere);
  * undefined when it turns on none.
@@ -20,7 +34,7 @@ export function debuggedNetworkSection(nodeDebug: string): string | undefined {
     .split(',')
     .map(entry => entry.trim())
     .filter(entry => entry !== '')
-    .map(entry => new RegExp(`^${entry.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i'))
+    .map(sectionPattern)
   return NETWORK_SECTIONS.find(name => patterns.some(p => p.test(name))) ?? (/\btunnel\b/.test(nodeDebug) ? 'tunnel' : undefined)
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { checkEnvironment, debuggedNetworkSection, isUsableProxy } from '../../src/environment.js'
+import { checkEnvironment, debuggedNetworkSection, isUsableProxy, sectionPattern } from '../../src/environment.js'
 import { thrown } from './fixtures.js'
 
 describe('debuggedNetworkSection: NODE_DEBUG read as Node (and tunnel) read it', () => {
@@ -27,6 +27,19 @@ describe('debuggedNetworkSection: NODE_DEBUG read as Node (and tunnel) read it',
     ['h.tp', undefined],
     ['tunnels', undefined]
   ])('%j -> %s', (value, expected) => {
+    expect(debuggedNetworkSection(value)).toBe(expected)
+  })
+
+  it('compiles a run of stars as one .*, so no entry can make the pattern backtrack for minutes', () => {
+    expect(sectionPattern('***x').source).toBe('^.*x$')
+    expect(sectionPattern('h**t*p').source).toBe('^h.*t.*p$')
+  })
+
+  it.each([
+    ['*'.repeat(5000) + 'x', undefined],
+    ['*'.repeat(5000) + 'p', 'http'],
+    [`${'h*'.repeat(200)}x`, undefined]
+  ])('reads a run of stars as one, at once (%#)', (value, expected) => {
     expect(debuggedNetworkSection(value)).toBe(expected)
   })
 })
