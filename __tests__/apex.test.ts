@@ -117,7 +117,7 @@ describeWithJava('the Salesforce project compiles against the platform types', (
         'new Auth.TokenValidationResult(false, null, null, null, tokenType, message)',
         'new Auth.TokenValidationResult(false, null, null, tokenType, message)'
       ],
-      ['usernames.add(rule.Username__c.toLowerCase())', 'usernames.add(rule.User_Name__c.toLowerCase())']
+      ["usernames.add(rule.Username__c.toLowerCase('en_US'))", "usernames.add(rule.User_Name__c.toLowerCase('en_US'))"]
     ])
 
     const findings = await checkApex(copy)
